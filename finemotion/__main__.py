@@ -1,0 +1,5 @@
+import sys
+
+from finemotion.cli import main
+
+sys.exit(main())

@@ -1,0 +1,154 @@
+"""The ``finemotion`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from finemotion import config
+    from mabench_tasks.dataset import load_official, missing_videos, read_answers, write_prepared
+
+    video_dir = config.mabench_video_dir(args.videos)
+    answers = read_answers(args.answers) if args.answers else None
+    rows, report = load_official(args.questions, video_dir=video_dir, answers=answers)
+    print(report.summary())
+    missing = missing_videos(tqdm(rows, desc="checking videos", unit="q", disable=len(rows) < 1000))
+    if missing:
+        shown = "\n  ".join(missing[:10])
+        print(f"{len(missing)} videos missing from {video_dir}, e.g.\n  {shown}", file=sys.stderr)
+        if not args.allow_missing_videos:
+            print("Nothing written. Fix --videos, or pass --allow-missing-videos to prepare anyway "
+                  "(evaluation then stops at the first missing clip).", file=sys.stderr)
+            return 2
+    out = write_prepared(rows, args.out, report, video_dir)
+    print(f"wrote {len(rows)} questions to {out}")
+    if not args.no_record:
+        print(f"recorded as the default MA-Bench folder in {config.update_config(mabench_dir=str(out.resolve()))}")
+    return 0
+
+
+def _format_score_table(score) -> str:
+    lines = [f"{'task':<6} {'acc %':>7} {'n':>6} {'missing':>8} {'unparseable':>12}"]
+    for task, value in score.accuracy.items():
+        lines.append(f"{task:<6} {value:7.2f} {score.questions[task]:6d} {score.missing[task]:8d} {score.unparseable[task]:12d}")
+    if score.average is not None:
+        lines.append(f"{'AVG':<6} {score.average:7.2f}")
+    return "\n".join(lines)
+
+
+def _score(args: argparse.Namespace) -> int:
+    from mabench_tasks.dataset import load_official
+    from mabench_tasks.submission import read_predictions, score_closed
+
+    rows, _ = load_official(args.answers)
+    score = score_closed(read_predictions(args.predictions), rows)
+    print(_format_score_table(score))
+    if args.open_scores:
+        from metrics import mac2026_final_score
+
+        open_scores = json.loads(Path(args.open_scores).read_text(encoding="utf-8"))
+        print(f"MAC 2026 final score: {mac2026_final_score(score.accuracy, open_scores):.2f}")
+    if args.json:
+        payload = {"accuracy": score.accuracy, "average": score.average, "questions": score.questions,
+                   "missing": score.missing, "unparseable": score.unparseable}
+        Path(args.json).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from mabench_tasks.closed import DEFAULT_PROMPTS
+    from mabench_tasks.dataset import CHOICE_TASKS, CLOSED_TASKS
+    from mabench_tasks.submission import submission_from_samples
+    from prompts import read_prompt
+
+    prompts = {t: read_prompt(DEFAULT_PROMPTS["choice" if t in CHOICE_TASKS else "yes_no"]) for t in CLOSED_TASKS}
+    files = [p for given in args.samples for p in (sorted(Path(given).rglob("*samples*mabench_*.jsonl")) if Path(given).is_dir() else [Path(given)])]
+    submission = submission_from_samples(files, prompts)
+    Path(args.out).write_text(json.dumps(submission, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {len(submission['answers'])} answers from {len(files)} sample files to {args.out}")
+    return 0
+
+
+def _random(args: argparse.Namespace) -> int:
+    from mabench_tasks.dataset import CLOSED_TASKS, format_question, load_official
+    from metrics import random_expected_accuracy
+    from model_adapters.random_choice import offered_answers, seeded_choice
+
+    rows = [r for r in load_official(args.questions)[0] if r["task"] in CLOSED_TASKS]
+    answers = []
+    for row in rows:
+        offered = offered_answers(format_question(row["question"], row["options"]))
+        answers.append({"qid": row["qid"], "pred_answer": seeded_choice(offered, args.seed, row["qid"])})
+        row["offered"] = len(offered)
+    Path(args.out).write_text(json.dumps({"prompts": [], "answers": answers}, indent=2), encoding="utf-8")
+    print(f"wrote {len(answers)} seeded random answers to {args.out}; expected accuracy of uniform guessing:")
+    for task in CLOSED_TASKS:
+        print(f"  {task:<5} {random_expected_accuracy([r['offered'] for r in rows if r['task'] == task]):6.2f}")
+    return 0
+
+
+def _tasks_dir(args: argparse.Namespace) -> int:
+    from finemotion.lmms_plugin import task_dirs
+
+    print("\n".join(task_dirs()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="finemotion", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    tasks_dir = commands.add_parser("tasks-dir", help="print our lmms-eval task folders (for --include_path)")
+    tasks_dir.set_defaults(run=_tasks_dir)
+
+    mabench = commands.add_parser("mabench", help="MA-Bench data, scoring and submissions").add_subparsers(dest="mabench_command", required=True)
+
+    prepare = mabench.add_parser("prepare", help="turn official question files into a folder our tasks and `datasets` read")
+    prepare.add_argument("--questions", required=True, help="official question file (mabench_data.json or the answered sample)")
+    prepare.add_argument("--answers", help="answered file whose answers are attached by qid")
+    prepare.add_argument("--videos", help="folder of <video_name>.mp4 (default: $FINEMOTION_MABENCH_VIDEOS or the HF cache)")
+    prepare.add_argument("--out", required=True, help="folder to write")
+    prepare.add_argument("--allow-missing-videos", action="store_true", help="write even if clips are missing")
+    prepare.add_argument("--no-record", action="store_true", help="do not make this the default folder in the config file")
+    prepare.set_defaults(run=_prepare)
+
+    score = mabench.add_parser("score", help="score predictions (submission or answered file) against answers")
+    score.add_argument("--predictions", required=True, help="MAC 2026 submission JSON, or a list of {qid, answer}")
+    score.add_argument("--answers", required=True, help="answered question file (official sample layout)")
+    score.add_argument("--open-scores", help="JSON of the six open L-scores (MADU_L1..MARE_L3) for the final score")
+    score.add_argument("--json", help="also write the scores here")
+    score.set_defaults(run=_score)
+
+    export = mabench.add_parser("export", help="write a MAC 2026 submission from lmms-eval --log_samples output")
+    export.add_argument("--samples", nargs="+", required=True, help="sample .jsonl files or folders holding them")
+    export.add_argument("--out", required=True)
+    export.set_defaults(run=_export)
+
+    random_ = mabench.add_parser("random", help="seeded random-guess submission for a question file")
+    random_.add_argument("--questions", required=True)
+    random_.add_argument("--seed", type=int, default=0)
+    random_.add_argument("--out", required=True)
+    random_.set_defaults(run=_random)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from finemotion.config import DataNotConfiguredError
+    from mabench_tasks.dataset import MABenchFormatError
+
+    try:
+        return args.run(args)
+    except (DataNotConfiguredError, MABenchFormatError, FileNotFoundError) as err:
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

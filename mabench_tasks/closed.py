@@ -1,0 +1,84 @@
+"""The six closed-ended MA-Bench tasks as lmms-eval hooks: docs, prompt, visual, scoring, aggregation."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import datasets
+
+from finemotion import config
+from mabench_tasks.dataset import CHOICE_TASKS, format_question, load_prepared
+from metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
+from prompts import read_prompt
+
+DEFAULT_PROMPTS = {"choice": "mabench/closed_choice.txt", "yes_no": "mabench/closed_yes_no.txt"}
+
+
+class VideoMissingError(FileNotFoundError):
+    """A question's clip is not on disk: evaluating it text-only would be silently wrong."""
+
+
+def load_docs(task: str) -> datasets.Dataset:
+    """The questions of ``task`` from the prepared MA-Bench folder (see ``finemotion.config``)."""
+    video_override = config.read_video_override()
+    return load_prepared(config.mabench_dir(), task, video_dir=video_override)
+
+
+def doc_to_visual(doc: dict) -> list[str]:
+    path = Path(doc["video"])
+    if not path.is_file():
+        raise VideoMissingError(
+            f"MA-Bench clip {path} (qid {doc['qid']}) not found. Point the tasks at your video folder with "
+            f"`finemotion mabench prepare --videos DIR ...` or {config.MABENCH_VIDEOS_ENV}=DIR."
+        )
+    return [str(path)]
+
+
+def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
+    kwargs = lmms_eval_specific_kwargs or {}
+    kind = "choice" if doc["task"] in CHOICE_TASKS else "yes_no"
+    template = read_prompt(kwargs.get(f"{kind}_prompt") or DEFAULT_PROMPTS[kind])
+    return template.format(question=format_question(doc["question"], doc["options"]))
+
+
+def doc_to_target(doc: dict) -> str:
+    return doc["answer"] or ""
+
+
+def parse_prediction(doc: dict, output: str) -> str | None:
+    """The letter or Yes/No a model output names, or None when it names none unambiguously."""
+    if doc["task"] in CHOICE_TASKS:
+        return extract_choice(output, doc["options"])
+    return extract_yes_no(output)
+
+
+def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
+    output = results[0] if results else ""
+    record = {
+        "qid": doc["qid"],
+        "task": doc["task"],
+        "prediction": parse_prediction(doc, output),
+        "output": strip_reasoning(output),
+        "answer": doc["answer"],
+    }
+    return {"accuracy": record, "unparseable": record}
+
+
+def accuracy_percent(records: list[dict]) -> float:
+    """Accuracy in % over questions with a known answer; an unparseable prediction counts as wrong."""
+    scored = [r for r in records if r["answer"] is not None]
+    if not scored:
+        warnings.warn(
+            "MA-Bench: none of these questions has an answer (the official full file ships none); accuracy is "
+            "NaN. Export predictions with `finemotion mabench export` for the challenge server.",
+            stacklevel=2,
+        )
+        return math.nan
+    return accuracy([r["prediction"] == r["answer"] for r in scored])
+
+
+def unparseable_count(records: list[dict]) -> int:
+    """How many outputs named no option, reported per task next to the accuracy."""
+    return sum(r["prediction"] is None for r in records)

@@ -1,0 +1,252 @@
+"""MA-Bench questions as one ``datasets`` schema, read from the official files.
+
+Two official layouts exist (SPEC.md 1.2): the 12,000-question file (``video_name`` without extension, no
+answers) and the answered sample (``video`` with ``.mp4`` and ``answer``). Both become rows of
+:data:`FEATURES`. A *prepared folder* (``write_prepared``) holds those rows as JSON Lines plus a README
+whose ``configs`` let ``datasets.load_dataset(folder, "cmar", split="test")`` read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import datasets
+
+TASKS = ("CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE")
+CLOSED_TASKS = TASKS[:6]
+CHOICE_TASKS = ("CMAR", "FMAR")
+YES_NO_TASKS = ("SAD", "MAD", "MAS", "PPR")
+# Names used for the same tasks in write-ups (MMAD) and in the starter kit's history (CMAC, FMAC).
+TASK_ALIASES = {"MMAD": "MAD", "CMAC": "CMAR", "FMAC": "FMAR"}
+SCHEMA_VERSION = 1
+
+FEATURES = datasets.Features(
+    {
+        "video": datasets.Value("string"),  # path of the clip; absolute once a video folder is known
+        "video_name": datasets.Value("string"),  # official id, no extension
+        "qid": datasets.Value("string"),
+        "task": datasets.Value("string"),
+        "question": datasets.Value("string"),  # stem only; options are in `options`
+        "options": datasets.Sequence(datasets.Value("string")),  # [] for Yes/No and open tasks
+        "answer": datasets.Value("string"),  # letter, Yes/No or text; None when the file has none
+        "source": datasets.Value("string"),  # file the row was read from
+        "source_sha256": datasets.Value("string"),
+        "option_code_stripped": datasets.Value("bool"),  # an option carried the leaked " - <code>" suffix
+    }
+)
+
+_OPTION_LINE = re.compile(r"^([A-G])\.\s*(.*?)\s*$")
+# The public question file leaks the ground truth as " - B2" on one FMAR option (SPEC.md 1.3).
+_LEAKED_CODE = re.compile(r"\s+-\s+[A-G]\d+$")
+
+
+class MABenchFormatError(ValueError):
+    """An official file does not have the documented layout."""
+
+
+@dataclass
+class LoadReport:
+    """What loading changed, so nothing is altered silently."""
+
+    source: str
+    rows: int = 0
+    per_task: dict[str, int] = field(default_factory=dict)
+    stripped_option_codes: int = 0
+    renamed_tasks: dict[str, int] = field(default_factory=dict)
+    answers_attached: int = 0
+
+    def summary(self) -> str:
+        tasks = ", ".join(f"{t} {n}" for t, n in self.per_task.items())
+        renamed = ", ".join(f"{old}->{TASK_ALIASES[old]} x{n}" for old, n in self.renamed_tasks.items())
+        return (
+            f"{self.source}: {self.rows} questions ({tasks}); stripped leaked option codes: "
+            f"{self.stripped_option_codes}; renamed tasks: {renamed or 'none'}; answers: {self.answers_attached}"
+        )
+
+
+def canonical_task(name: str) -> str:
+    """Official task name for ``name`` (case-insensitive; MMAD, CMAC and FMAC map to MAD, CMAR, FMAR)."""
+    upper = name.strip().upper()
+    upper = TASK_ALIASES.get(upper, upper)
+    if upper not in TASKS:
+        raise MABenchFormatError(f"unknown MA-Bench task {name!r}; expected one of {', '.join(TASKS)}")
+    return upper
+
+
+def split_question(text: str) -> tuple[str, list[str]]:
+    """Split an official question into its stem and its option texts (without letters)."""
+    lines = text.split("\n")
+    first_option = next((i for i, line in enumerate(lines) if _OPTION_LINE.match(line)), len(lines))
+    options = []
+    for expected, line in zip("ABCDEFG", lines[first_option:]):
+        match = _OPTION_LINE.match(line)
+        if not match or match.group(1) != expected:
+            raise MABenchFormatError(f"option lines out of order in question {text!r}")
+        options.append(match.group(2))
+    if first_option + len(options) != len(lines):
+        raise MABenchFormatError(f"unexpected text after the options in question {text!r}")
+    return "\n".join(lines[:first_option]).strip(), options
+
+
+def format_question(stem: str, options: Iterable[str]) -> str:
+    """The official question text: the stem, then one ``X. option`` line per option."""
+    return "\n".join([stem, *(f"{letter}. {option}" for letter, option in zip("ABCDEFG", options))])
+
+
+def strip_option_code(option: str) -> tuple[str, bool]:
+    """Remove a leaked ``" - <code>"`` suffix; say whether there was one."""
+    stripped = _LEAKED_CODE.sub("", option)
+    return stripped, stripped != option
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_json_list(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise MABenchFormatError(f"{path} is not valid JSON: {err}") from err
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise MABenchFormatError(f"{path}: expected a JSON list of question objects")
+    return data
+
+
+def _video_name(record: Mapping, path: Path) -> str:
+    name = record.get("video_name") or record.get("video")
+    if not name:
+        raise MABenchFormatError(f"{path}: question {record.get('qid')!r} has neither 'video_name' nor 'video'")
+    return name[: -len(".mp4")] if name.endswith(".mp4") else name
+
+
+def read_answers(path: str | Path) -> dict[str, str]:
+    """qid -> answer from an answered file (the official sample layout)."""
+    path = Path(path)
+    answers = {}
+    for record in _read_json_list(path):
+        if "qid" not in record or "answer" not in record:
+            raise MABenchFormatError(f"{path}: every row needs 'qid' and 'answer', got keys {sorted(record)}")
+        answers[canonical_qid(record["qid"])] = record["answer"]
+    return answers
+
+
+def canonical_qid(qid: str) -> str:
+    """``MMAD_0001`` -> ``MAD_0001``: the qid under the official task name."""
+    task, _, number = qid.partition("_")
+    return f"{canonical_task(task)}_{number}"
+
+
+def load_official(
+    path: str | Path,
+    *,
+    video_dir: str | Path | None = None,
+    answers: Mapping[str, str] | None = None,
+) -> tuple[list[dict], LoadReport]:
+    """Read an official MA-Bench question file into schema rows.
+
+    ``answers`` (qid -> answer, e.g. from :func:`read_answers`) fills in answers the file lacks; a qid whose
+    answer in the file differs from ``answers`` is an error. With ``video_dir`` the ``video`` column is the
+    absolute path of the clip; otherwise it is the file name.
+    """
+    path = Path(path)
+    records = _read_json_list(path)
+    report = LoadReport(source=path.name)
+    digest = _sha256(path)
+    renamed: Counter[str] = Counter()
+    rows = []
+    for record in records:
+        missing = {"task", "qid", "question"} - set(record)
+        if missing:
+            raise MABenchFormatError(f"{path}: a row lacks {sorted(missing)}: {record}")
+        raw_task = str(record["task"]).strip().upper()
+        task = canonical_task(raw_task)
+        if raw_task != task:
+            renamed[raw_task] += 1
+        qid = canonical_qid(record["qid"])
+        stem, options = split_question(record["question"])
+        stripped = [strip_option_code(o) for o in options]
+        n_stripped = sum(was for _, was in stripped)
+        report.stripped_option_codes += n_stripped
+        answer = record.get("answer")
+        if answers is not None and qid in answers:
+            if answer is not None and answer != answers[qid]:
+                raise MABenchFormatError(f"{qid}: answer {answer!r} in {path.name} but {answers[qid]!r} given")
+            answer = answers[qid]
+        report.answers_attached += answer is not None
+        name = _video_name(record, path)
+        rows.append(
+            {
+                "video": str(Path(video_dir).resolve() / f"{name}.mp4") if video_dir else f"{name}.mp4",
+                "video_name": name,
+                "qid": qid,
+                "task": task,
+                "question": stem,
+                "options": [o for o, _ in stripped],
+                "answer": answer,
+                "source": path.name,
+                "source_sha256": digest,
+                "option_code_stripped": n_stripped > 0,
+            }
+        )
+    report.rows = len(rows)
+    report.per_task = {t: n for t in TASKS if (n := sum(r["task"] == t for r in rows))}
+    report.renamed_tasks = dict(renamed)
+    return rows, report
+
+
+def to_dataset(rows: list[dict]) -> datasets.Dataset:
+    """Rows of :data:`FEATURES` as a ``datasets.Dataset``."""
+    return datasets.Dataset.from_list(rows, features=FEATURES)
+
+
+def missing_videos(rows: Iterable[Mapping]) -> list[str]:
+    """Distinct video paths of ``rows`` that are not files."""
+    return sorted({r["video"] for r in rows if not Path(r["video"]).is_file()})
+
+
+MANIFEST = "finemotion_manifest.json"
+
+
+def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, video_dir: str | Path) -> Path:
+    """Write ``rows`` as a folder that ``datasets.load_dataset(out_dir, <task>)`` and our tasks read."""
+    out = Path(out_dir)
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    configs = []
+    for task in TASKS:
+        task_rows = [r for r in rows if r["task"] == task]
+        if not task_rows:
+            continue
+        target = out / "data" / f"{task.lower()}.jsonl"
+        with target.open("w", encoding="utf-8") as handle:
+            for row in task_rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        configs.append((task.lower(), f"data/{task.lower()}.jsonl"))
+    readme = ["---", "configs:", "- config_name: all", "  default: true", "  data_files:", "  - split: test", "    path: data/*.jsonl"]
+    for name, file in configs:
+        readme += [f"- config_name: {name}", "  data_files:", "  - split: test", f"    path: {file}"]
+    readme += ["---", "", "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md).", ""]
+    (out / "README.md").write_text("\n".join(readme), encoding="utf-8")
+    manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return out
+
+
+def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:
+    """One task of a prepared folder; ``video_dir`` re-points the clips to another folder."""
+    folder = Path(folder)
+    task = canonical_task(task)
+    data_file = folder / "data" / f"{task.lower()}.jsonl"
+    if not data_file.is_file():
+        raise FileNotFoundError(f"{folder} has no {task} questions ({data_file} missing); re-run `finemotion mabench prepare`.")
+    rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if video_dir is not None:
+        for row in rows:
+            row["video"] = str(Path(video_dir).resolve() / f"{row['video_name']}.mp4")
+    return to_dataset(rows)

@@ -1,0 +1,112 @@
+"""lmms-eval end to end on real video files: the six MA-52 clips with questions written by the tests."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MA52_CLIPS, require
+from mabench_fixture import write_questions
+
+from mabench_tasks.dataset import CLOSED_TASKS
+
+BIN = Path(sys.executable).parent
+LABELS = {"A1": "Shaking body", "A2": "Turning around", "A3": "Sitting straightly", "B1": "Nodding", "B2": "Shaking head", "B3": "Turning head"}
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    clips = require(MA52_CLIPS)
+    root = tmp_path_factory.mktemp("ma52")
+    named = sorted((p.stem, LABELS[p.stem[:2]]) for p in clips.glob("*.mp4"))
+    questions = write_questions(named, root / "questions.json")
+    subprocess.run([str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(questions), "--videos", str(clips),
+                    "--out", str(root / "prepared"), "--no-record"], check=True, capture_output=True)
+    return root
+
+
+def run_lmms_eval(prepared: Path, out: Path, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**__import__("os").environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), **(env_extra or {})}
+    return subprocess.run(
+        [str(BIN / "lmms-eval"), *args, "--tasks", "mabench_closed", "--batch_size", "1", "--output_path", str(out), "--log_samples"],
+        capture_output=True, text=True, env=env, timeout=600, cwd=out.parent,
+    )
+
+
+def results_of(out: Path) -> dict:
+    files = sorted(out.rglob("*results.json"))
+    assert files, f"no results JSON under {out}"
+    return json.loads(files[-1].read_text())["results"]
+
+
+def test_random_baseline_run_writes_per_task_accuracy_and_unparseable(prepared, tmp_path):
+    out = tmp_path / "random"
+    run = run_lmms_eval(prepared, out, "--model", "finemotion_random", "--model_args", "seed=0")
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = results_of(out)
+    accuracies = {}
+    for task in CLOSED_TASKS:
+        entry = results[f"mabench_{task.lower()}"]
+        accuracies[task] = entry["accuracy,none"]
+        assert 0 <= accuracies[task] <= 100
+        assert entry["unparseable,none"] == 0  # the random baseline always answers with a valid option
+    group = results["mabench_closed"]["accuracy,none"]
+    assert group == pytest.approx(sum(accuracies.values()) / 6)
+    samples = sorted(out.rglob("*samples_mabench_cmar.jsonl"))
+    assert len(samples[0].read_text().splitlines()) == 6
+
+
+def test_unparseable_outputs_are_counted_not_crashing(prepared, tmp_path):
+    # lmms-eval's dummy model answers "A" everywhere: a valid letter for CMAR/FMAR, no answer for Yes/No.
+    out = tmp_path / "dummy"
+    run = run_lmms_eval(prepared, out, "--model", "dummy")
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = results_of(out)
+    assert results["mabench_cmar"]["unparseable,none"] == 0
+    for task in ("sad", "mad", "mas", "ppr"):
+        assert results[f"mabench_{task}"]["unparseable,none"] == 12
+        assert results[f"mabench_{task}"]["accuracy,none"] == 0.0
+
+
+def test_missing_video_is_a_clear_error(prepared, tmp_path):
+    questions = json.loads((prepared / "questions.json").read_text())
+    questions[0]["video"] = "no_such_clip.mp4"
+    (tmp_path / "q.json").write_text(json.dumps(questions))
+    subprocess.run([str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(tmp_path / "q.json"), "--videos",
+                    str(MA52_CLIPS), "--out", str(tmp_path / "prepared"), "--no-record", "--allow-missing-videos"], check=True,
+                   capture_output=True)
+    out = tmp_path / "missing"
+    run = run_lmms_eval(tmp_path, out, "--model", "finemotion_random")
+    assert "no_such_clip.mp4" in run.stdout + run.stderr
+    assert "FINEMOTION_MABENCH_VIDEOS" in run.stdout + run.stderr
+    assert not list(out.rglob("*results.json"))
+
+
+def test_export_and_score_a_run(prepared, tmp_path):
+    out = tmp_path / "random"
+    assert run_lmms_eval(prepared, out, "--model", "finemotion_random").returncode == 0
+    submission = tmp_path / "submission.json"
+    subprocess.run([str(BIN / "finemotion"), "mabench", "export", "--samples", str(out), "--out", str(submission)], check=True)
+    answers = json.loads(submission.read_text())["answers"]
+    assert len(answers) == 6 * 10 and {a["qid"].split("_")[0] for a in answers} == set(CLOSED_TASKS)
+    scored = subprocess.run([str(BIN / "finemotion"), "mabench", "score", "--predictions", str(submission), "--answers",
+                             str(prepared / "questions.json"), "--json", str(tmp_path / "score.json")], check=True,
+                            capture_output=True, text=True)
+    score = json.loads((tmp_path / "score.json").read_text())
+    lmms = results_of(out)
+    for task in CLOSED_TASKS:
+        assert score["accuracy"][task] == pytest.approx(lmms[f"mabench_{task.lower()}"]["accuracy,none"])
+    assert "AVG" in scored.stdout
+
+
+def test_python_api_with_include_path(prepared, monkeypatch):
+    from lmms_eval.evaluator import simple_evaluate
+    from lmms_eval.tasks import TaskManager
+
+    from finemotion.lmms_plugin import task_dirs
+
+    monkeypatch.setenv("FINEMOTION_MABENCH_DIR", str(prepared / "prepared"))
+    results = simple_evaluate(model="finemotion_random", model_args="seed=1", tasks=["mabench_cmar"],
+                              task_manager=TaskManager(include_path=task_dirs()), batch_size=1)
+    assert 0 <= results["results"]["mabench_cmar"]["accuracy,none"] <= 100
