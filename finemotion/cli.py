@@ -7,30 +7,54 @@ import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
+
+def _videos_usable(rows: list[dict], video_dir: Path, allow_missing: bool) -> bool:
+    """Check every clip before anything is written; False means stop."""
+    from finemotion.prepared import unusable_videos
+
+    problems = unusable_videos(rows, progress=True)
+    if problems:
+        shown = "\n  ".join(f"{path}: {reason}" for path, reason in list(problems.items())[:10])
+        print(f"{len(problems)} of the videos in {video_dir} are missing or unreadable, e.g.\n  {shown}", file=sys.stderr)
+        if not allow_missing:
+            print("Nothing written. Fix --videos, or pass --allow-missing-videos to prepare anyway "
+                  "(evaluation then stops at the first missing clip).", file=sys.stderr)
+    return not problems or allow_missing
 
 
-def _prepare(args: argparse.Namespace) -> int:
+def _finish_prepare(benchmark, out: Path, count: int, args: argparse.Namespace) -> int:
     from finemotion import config
-    from mabench_tasks.dataset import load_official, missing_videos, read_answers, write_prepared
 
-    video_dir = config.mabench_video_dir(args.videos)
+    print(f"wrote {count} rows to {out}")
+    if not args.no_record:
+        print(f"recorded as the default {benchmark.name} folder in {config.record_data_dir(benchmark, out)}")
+    return 0
+
+
+def _mabench_prepare(args: argparse.Namespace) -> int:
+    from finemotion import config
+    from mabench_tasks.dataset import load_official, read_answers, write_prepared
+
+    video_dir = config.video_dir(config.MABENCH, args.videos)
     answers = read_answers(args.answers) if args.answers else None
     rows, report = load_official(args.questions, video_dir=video_dir, answers=answers)
     print(report.summary())
-    missing = missing_videos(tqdm(rows, desc="checking videos", unit="q", disable=len(rows) < 1000))
-    if missing:
-        shown = "\n  ".join(missing[:10])
-        print(f"{len(missing)} videos missing from {video_dir}, e.g.\n  {shown}", file=sys.stderr)
-        if not args.allow_missing_videos:
-            print("Nothing written. Fix --videos, or pass --allow-missing-videos to prepare anyway "
-                  "(evaluation then stops at the first missing clip).", file=sys.stderr)
-            return 2
-    out = write_prepared(rows, args.out, report, video_dir)
-    print(f"wrote {len(rows)} questions to {out}")
-    if not args.no_record:
-        print(f"recorded as the default MA-Bench folder in {config.update_config(mabench_dir=str(out.resolve()))}")
-    return 0
+    if not _videos_usable(rows, video_dir, args.allow_missing_videos):
+        return 2
+    return _finish_prepare(config.MABENCH, write_prepared(rows, args.out, report, video_dir), len(rows), args)
+
+
+def _favor_prepare(args: argparse.Namespace) -> int:
+    from favor_tasks.dataset import load_release, write_prepared
+    from finemotion import config
+
+    video_dir = config.video_dir(config.FAVOR, args.videos)
+    questions, captions, report = load_release(args.release, video_dir=video_dir)
+    print(report.summary())
+    if not _videos_usable([*questions, *captions], video_dir, args.allow_missing_videos):
+        return 2
+    out = write_prepared(questions, captions, args.out, report, video_dir)
+    return _finish_prepare(config.FAVOR, out, len(questions) + len(captions), args)
 
 
 def _format_score_table(score) -> str:
@@ -112,11 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = mabench.add_parser("prepare", help="turn official question files into a folder our tasks and `datasets` read")
     prepare.add_argument("--questions", required=True, help="official question file (mabench_data.json or the answered sample)")
     prepare.add_argument("--answers", help="answered file whose answers are attached by qid")
-    prepare.add_argument("--videos", help="folder of <video_name>.mp4 (default: $FINEMOTION_MABENCH_VIDEOS or the HF cache)")
-    prepare.add_argument("--out", required=True, help="folder to write")
-    prepare.add_argument("--allow-missing-videos", action="store_true", help="write even if clips are missing")
-    prepare.add_argument("--no-record", action="store_true", help="do not make this the default folder in the config file")
-    prepare.set_defaults(run=_prepare)
+    _add_prepare_arguments(prepare, "$FINEMOTION_MABENCH_VIDEOS")
+    prepare.set_defaults(run=_mabench_prepare)
 
     score = mabench.add_parser("score", help="score predictions (submission or answered file) against answers")
     score.add_argument("--predictions", required=True, help="MAC 2026 submission JSON, or a list of {qid, answer}")
@@ -135,17 +156,30 @@ def build_parser() -> argparse.ArgumentParser:
     random_.add_argument("--seed", type=int, default=0)
     random_.add_argument("--out", required=True)
     random_.set_defaults(run=_random)
+    favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)
+    favor_prepare = favor.add_parser("prepare", help="turn the official release file into a folder our tasks and `datasets` read")
+    favor_prepare.add_argument("--release", required=True, help="video_perspective.json or question_perspective.json")
+    _add_prepare_arguments(favor_prepare, "$FINEMOTION_FAVOR_VIDEOS")
+    favor_prepare.set_defaults(run=_favor_prepare)
     return parser
+
+
+def _add_prepare_arguments(parser: argparse.ArgumentParser, videos_env: str) -> None:
+    parser.add_argument("--videos", help=f"folder of <video_name>.mp4 (default: {videos_env} or the HF cache)")
+    parser.add_argument("--out", required=True, help="folder to write")
+    parser.add_argument("--allow-missing-videos", action="store_true", help="write even if clips are missing")
+    parser.add_argument("--no-record", action="store_true", help="do not make this the default folder in the config file")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from finemotion.config import DataNotConfiguredError
+    from favor_tasks.dataset import FavorFormatError
     from mabench_tasks.dataset import MABenchFormatError
 
     try:
         return args.run(args)
-    except (DataNotConfiguredError, MABenchFormatError, FileNotFoundError) as err:
+    except (DataNotConfiguredError, MABenchFormatError, FavorFormatError, FileNotFoundError) as err:
         print(f"finemotion: error: {err}", file=sys.stderr)
         return 2
 

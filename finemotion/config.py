@@ -1,8 +1,9 @@
 """Where the user's benchmark data live.
 
-Resolution order for every setting: environment variable, then the user config file, then a clear error.
-The config file is JSON at ``$FINEMOTION_CONFIG`` or ``~/.config/finemotion/config.json``; ``finemotion
-mabench prepare`` records the folder it writes there, so a later ``lmms-eval`` run needs no variable.
+Every setting resolves in the same order: an explicit argument, an environment variable, the user config
+file, a cached hub snapshot where one exists, then a clear error. The config file is JSON at
+``$FINEMOTION_CONFIG`` or ``~/.config/finemotion/config.json``; ``finemotion <benchmark> prepare`` records
+the folder it writes there, so a later ``lmms-eval`` run needs no variable.
 """
 
 from __future__ import annotations
@@ -10,16 +11,39 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-MABENCH_DIR_ENV = "FINEMOTION_MABENCH_DIR"
-MABENCH_VIDEOS_ENV = "FINEMOTION_MABENCH_VIDEOS"
 CONFIG_ENV = "FINEMOTION_CONFIG"
-MABENCH_HUB_REPO = "kunli-cs/MA-Bench"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """How one benchmark's data are located."""
+
+    name: str  # also the config-file key prefix and the CLI subcommand
+    hub_repo: str  # where the official release lives (or will) on the Hugging Face hub
+    hub_video_folder: str  # folder of the clips inside a snapshot of that repo
+
+    @property
+    def dir_env(self) -> str:
+        return f"FINEMOTION_{self.name.upper()}_DIR"
+
+    @property
+    def videos_env(self) -> str:
+        return f"FINEMOTION_{self.name.upper()}_VIDEOS"
+
+
+MABENCH = Benchmark("mabench", "kunli-cs/MA-Bench", "videos")
+FAVOR = Benchmark("favor", "zl2048/FAVOR", "videos/FAVOR-Bench")
 
 
 class DataNotConfiguredError(RuntimeError):
     """A benchmark's data location is unknown or does not exist."""
+
+
+class VideoMissingError(FileNotFoundError):
+    """A question's clip is not on disk: evaluating it without the video would be silently wrong."""
 
 
 def config_path() -> Path:
@@ -47,55 +71,67 @@ def update_config(**values: str) -> Path:
     return path
 
 
-def mabench_dir() -> Path:
-    """The prepared MA-Bench folder (written by ``finemotion mabench prepare``)."""
-    configured = os.environ.get(MABENCH_DIR_ENV) or read_config().get("mabench_dir")
+def record_data_dir(benchmark: Benchmark, folder: Path) -> Path:
+    """Make ``folder`` the default prepared folder of ``benchmark``; returns the config file."""
+    return update_config(**{f"{benchmark.name}_dir": str(folder.resolve())})
+
+
+def data_dir(benchmark: Benchmark) -> Path:
+    """The prepared folder of ``benchmark`` (written by ``finemotion <benchmark> prepare``)."""
+    configured = os.environ.get(benchmark.dir_env) or read_config().get(f"{benchmark.name}_dir")
     if not configured:
         raise DataNotConfiguredError(
-            "MA-Bench data are not set up. Run\n"
-            "  finemotion mabench prepare --questions mabench_data.json --videos VIDEO_DIR --out DATA_DIR\n"
-            f"(it records DATA_DIR in {config_path()}), or set {MABENCH_DIR_ENV}=DATA_DIR."
+            f"{benchmark.name} data are not set up. Run\n"
+            f"  finemotion {benchmark.name} prepare --questions QUESTIONS.json --videos VIDEO_DIR --out DATA_DIR\n"
+            f"(it records DATA_DIR in {config_path()}), or set {benchmark.dir_env}=DATA_DIR."
         )
     path = Path(configured).expanduser()
     if not path.is_dir():
         raise DataNotConfiguredError(
-            f"MA-Bench folder {path} (from {MABENCH_DIR_ENV} or {config_path()}) does not exist. "
-            "Re-run `finemotion mabench prepare` or fix the setting."
+            f"{benchmark.name} folder {path} (from {benchmark.dir_env} or {config_path()}) does not exist. "
+            f"Re-run `finemotion {benchmark.name} prepare` or fix the setting."
         )
     return path
 
 
-def read_video_override() -> Path | None:
-    """A video folder that overrides the one recorded at prepare time, if the user set one."""
-    configured = os.environ.get(MABENCH_VIDEOS_ENV)
-    return mabench_video_dir(configured) if configured else None
-
-
 def hub_snapshot_dirs(repo_id: str) -> list[Path]:
     """Snapshot folders of a hub dataset already in the local Hugging Face cache (newest first)."""
-    hub_cache = os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
-    snapshots = Path(hub_cache) / f"datasets--{repo_id.replace('/', '--')}" / "snapshots"
+    hf_home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
+    snapshots = Path(os.environ.get("HF_HUB_CACHE") or hf_home / "hub") / f"datasets--{repo_id.replace('/', '--')}" / "snapshots"
     if not snapshots.is_dir():
         return []
     return sorted((p for p in snapshots.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def mabench_video_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The folder holding MA-Bench's ``<video_name>.mp4`` files.
-
-    Order: the explicit argument (CLI ``--videos``), ``$FINEMOTION_MABENCH_VIDEOS``, then a ``videos/``
-    folder in a cached snapshot of the hub dataset ``kunli-cs/MA-Bench``.
-    """
-    configured = explicit or os.environ.get(MABENCH_VIDEOS_ENV)
+def video_dir(benchmark: Benchmark, explicit: str | os.PathLike | None = None) -> Path:
+    """The folder of ``<video_name>.mp4`` clips: the argument (CLI ``--videos``), the environment variable,
+    then the clip folder of a cached snapshot of the benchmark's hub dataset."""
+    configured = explicit or os.environ.get(benchmark.videos_env)
     if configured:
         path = Path(configured).expanduser()
         if not path.is_dir():
-            raise DataNotConfiguredError(f"MA-Bench video folder {path} does not exist.")
+            raise DataNotConfiguredError(f"{benchmark.name} video folder {path} does not exist.")
         return path
-    for snapshot in hub_snapshot_dirs(MABENCH_HUB_REPO):
-        if (snapshot / "videos").is_dir():
-            return snapshot / "videos"
+    for snapshot in hub_snapshot_dirs(benchmark.hub_repo):
+        if (snapshot / benchmark.hub_video_folder).is_dir():
+            return snapshot / benchmark.hub_video_folder
     raise DataNotConfiguredError(
-        "MA-Bench video folder unknown: pass --videos DIR, set "
-        f"{MABENCH_VIDEOS_ENV}=DIR, or download {MABENCH_HUB_REPO} into the Hugging Face cache."
+        f"{benchmark.name} video folder unknown: pass --videos DIR, set {benchmark.videos_env}=DIR, "
+        f"or download {benchmark.hub_repo} into the Hugging Face cache."
     )
+
+
+def video_override(benchmark: Benchmark) -> Path | None:
+    """A video folder that overrides the one recorded at prepare time, if the user set one."""
+    configured = os.environ.get(benchmark.videos_env)
+    return video_dir(benchmark, configured) if configured else None
+
+
+def existing_video(path: str, benchmark: Benchmark, question_id: str) -> str:
+    """``path`` if the clip is there, else a :class:`VideoMissingError` that says how to point at the clips."""
+    if not Path(path).is_file():
+        raise VideoMissingError(
+            f"{benchmark.name} clip {path} (question {question_id}) not found. Point the tasks at your video "
+            f"folder with `finemotion {benchmark.name} prepare --videos DIR ...` or {benchmark.videos_env}=DIR."
+        )
+    return path

@@ -24,7 +24,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 TESTED_LMMS_EVAL_VERSIONS = ("0.7.3",)
-TASK_PACKAGES = ("mabench_tasks",)
+TASK_PACKAGES = ("mabench_tasks", "favor_tasks")
 _WRAPPED_MARKER = "__finemotion_task_dirs__"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 
 import datasets
 
@@ -16,24 +15,13 @@ from prompts import read_prompt
 DEFAULT_PROMPTS = {"choice": "mabench/closed_choice.txt", "yes_no": "mabench/closed_yes_no.txt"}
 
 
-class VideoMissingError(FileNotFoundError):
-    """A question's clip is not on disk: evaluating it text-only would be silently wrong."""
-
-
 def load_docs(task: str) -> datasets.Dataset:
     """The questions of ``task`` from the prepared MA-Bench folder (see ``finemotion.config``)."""
-    video_override = config.read_video_override()
-    return load_prepared(config.mabench_dir(), task, video_dir=video_override)
+    return load_prepared(config.data_dir(config.MABENCH), task, video_dir=config.video_override(config.MABENCH))
 
 
 def doc_to_visual(doc: dict) -> list[str]:
-    path = Path(doc["video"])
-    if not path.is_file():
-        raise VideoMissingError(
-            f"MA-Bench clip {path} (qid {doc['qid']}) not found. Point the tasks at your video folder with "
-            f"`finemotion mabench prepare --videos DIR ...` or {config.MABENCH_VIDEOS_ENV}=DIR."
-        )
-    return [str(path)]
+    return [config.existing_video(doc["video"], config.MABENCH, doc["qid"])]
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:

@@ -18,6 +18,8 @@ from typing import Iterable, Mapping
 
 import datasets
 
+from finemotion import prepared
+
 TASKS = ("CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE")
 CLOSED_TASKS = TASKS[:6]
 CHOICE_TASKS = ("CMAR", "FMAR")
@@ -206,47 +208,12 @@ def to_dataset(rows: list[dict]) -> datasets.Dataset:
     return datasets.Dataset.from_list(rows, features=FEATURES)
 
 
-def missing_videos(rows: Iterable[Mapping]) -> list[str]:
-    """Distinct video paths of ``rows`` that are not files."""
-    return sorted({r["video"] for r in rows if not Path(r["video"]).is_file()})
-
-
-MANIFEST = "finemotion_manifest.json"
-
-
 def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, video_dir: str | Path) -> Path:
-    """Write ``rows`` as a folder that ``datasets.load_dataset(out_dir, <task>)`` and our tasks read."""
-    out = Path(out_dir)
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    configs = []
-    for task in TASKS:
-        task_rows = [r for r in rows if r["task"] == task]
-        if not task_rows:
-            continue
-        target = out / "data" / f"{task.lower()}.jsonl"
-        with target.open("w", encoding="utf-8") as handle:
-            for row in task_rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        configs.append((task.lower(), f"data/{task.lower()}.jsonl"))
-    readme = ["---", "configs:", "- config_name: all", "  default: true", "  data_files:", "  - split: test", "    path: data/*.jsonl"]
-    for name, file in configs:
-        readme += [f"- config_name: {name}", "  data_files:", "  - split: test", f"    path: {file}"]
-    readme += ["---", "", "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md).", ""]
-    (out / "README.md").write_text("\n".join(readme), encoding="utf-8")
+    """Write ``rows`` as a prepared folder (``finemotion.prepared``) for our tasks and ``datasets``."""
     manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return out
+    return prepared.write_prepared(rows, out_dir, TASKS, manifest, "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md).")
 
 
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:
     """One task of a prepared folder; ``video_dir`` re-points the clips to another folder."""
-    folder = Path(folder)
-    task = canonical_task(task)
-    data_file = folder / "data" / f"{task.lower()}.jsonl"
-    if not data_file.is_file():
-        raise FileNotFoundError(f"{folder} has no {task} questions ({data_file} missing); re-run `finemotion mabench prepare`.")
-    rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if video_dir is not None:
-        for row in rows:
-            row["video"] = str(Path(video_dir).resolve() / f"{row['video_name']}.mp4")
-    return to_dataset(rows)
+    return prepared.read_prepared(folder, canonical_task(task), FEATURES, video_dir)

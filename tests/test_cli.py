@@ -92,7 +92,7 @@ def test_prepare_reports_stripped_codes_and_refuses_missing_videos(tmp_path, iso
                          env={"FINEMOTION_CONFIG": str(isolated_config), "PATH": ""})
     assert run.returncode == 2
     assert "stripped leaked option codes: 94" in run.stdout
-    assert "1000 videos missing" in run.stderr and "--allow-missing-videos" in run.stderr
+    assert "1000 of the videos" in run.stderr and "--allow-missing-videos" in run.stderr
     assert not (tmp_path / "out").exists() and not isolated_config.exists()
 
 
@@ -101,7 +101,7 @@ def test_prepare_records_the_folder_for_lmms_eval(sample_file, tmp_path, isolate
 
     assert main(["mabench", "prepare", "--questions", str(sample_file), "--videos", str(tmp_path), "--out",
                  str(tmp_path / "prepared"), "--allow-missing-videos"]) == 0
-    assert config.mabench_dir() == (tmp_path / "prepared").resolve()
+    assert config.data_dir(config.MABENCH) == (tmp_path / "prepared").resolve()
     assert len(load_official(sample_file)[0]) == 1200
 
 
@@ -109,9 +109,11 @@ def test_unconfigured_data_is_a_clear_error():
     from finemotion import config
 
     with pytest.raises(config.DataNotConfiguredError, match="finemotion mabench prepare"):
-        config.mabench_dir()
+        config.data_dir(config.MABENCH)
 
 
 def test_tasks_dir(capsys):
     assert main(["tasks-dir"]) == 0
-    assert Path(capsys.readouterr().out.strip()).joinpath("mabench_cmar.yaml").is_file()
+    folders = [Path(line) for line in capsys.readouterr().out.splitlines()]
+    assert [f.name for f in folders] == ["mabench_tasks", "favor_tasks"]
+    assert (folders[0] / "mabench_cmar.yaml").is_file() and (folders[1] / "favor_as.yaml").is_file()

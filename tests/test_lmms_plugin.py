@@ -11,6 +11,8 @@ from conftest import REPO
 from finemotion.lmms_plugin import PluginIncompatibleError, install_task_dirs, register, task_dirs
 
 CLOSED_TASKS = ["mabench_cmar", "mabench_fmar", "mabench_sad", "mabench_mad", "mabench_mas", "mabench_ppr"]
+FAVOR_TASKS = ["favor_as", "favor_hac", "favor_sad", "favor_mad", "favor_cm", "favor_nsm"]
+OUR_TASKS = [*CLOSED_TASKS, "mabench_closed", *FAVOR_TASKS, "favor_closed", *(f"{t}_letter" for t in FAVOR_TASKS), "favor_closed_letter"]
 BIN = Path(sys.executable).parent
 
 
@@ -22,7 +24,7 @@ def _python(code: str) -> str:
 def test_task_list_shows_our_tasks(command, tmp_path):
     listed = subprocess.run([*command, "--tasks", "list"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     names = {line.strip(" -") for line in (listed.stdout + listed.stderr).splitlines()}
-    assert set(CLOSED_TASKS + ["mabench_closed"]) <= names
+    assert set(OUR_TASKS) <= names
 
 
 def test_our_names_are_prefixed_and_never_collide_with_builtins():
@@ -32,7 +34,7 @@ def test_our_names_are_prefixed_and_never_collide_with_builtins():
         "import json; from lmms_eval.tasks import TaskManager; from finemotion.lmms_plugin import task_dirs;"
         "print(json.dumps(TaskManager(include_path=task_dirs(), include_defaults=False).all_tasks))"
     )))
-    assert set(CLOSED_TASKS + ["mabench_closed"]) <= ours
+    assert set(OUR_TASKS) <= ours
     assert all(name.startswith(("mabench_", "favor_")) for name in ours)
     assert not ours & builtin
 

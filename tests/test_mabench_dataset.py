@@ -5,13 +5,13 @@ import datasets
 import pytest
 from conftest import MABENCH_REFERENCE, require
 
+from finemotion.prepared import unusable_videos
 from mabench_tasks.dataset import (
     MABenchFormatError,
     canonical_task,
     format_question,
     load_official,
     load_prepared,
-    missing_videos,
     read_answers,
     split_question,
     write_prepared,
@@ -102,6 +102,14 @@ def test_prepared_folder_loads_with_datasets(tmp_path, sample_file):
     everything = datasets.load_dataset(str(folder), split="test")
     assert len(everything) == 1200
     assert load_prepared(folder, "MMAD").features == load_prepared(folder, "MAD").features
-    assert len(missing_videos(rows)) == 100
+    assert set(unusable_videos(rows).values()) == {"missing"} and len(unusable_videos(rows)) == 100
     moved = load_prepared(folder, "SAD", video_dir=tmp_path / "elsewhere")
     assert moved[0]["video"].startswith(str(tmp_path / "elsewhere"))
+
+
+def test_unreadable_videos_are_reported(tmp_path):
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all" * 100)
+    rows = [{"video": str(tmp_path / "broken.mp4")}, {"video": str(tmp_path / "absent.mp4")}]
+    problems = unusable_videos(rows)
+    assert problems[str(tmp_path / "absent.mp4")] == "missing"
+    assert "broken.mp4" in problems[str(tmp_path / "broken.mp4")]

@@ -1,0 +1,1 @@
+"""FAVOR-Bench for lmms-eval: the six close-ended tasks and captioning (see the FAVOR-Bench issue)."""

@@ -1,0 +1,76 @@
+"""A *prepared folder*: benchmark rows as JSON Lines that both our tasks and ``datasets`` read.
+
+Layout: ``data/<config>.jsonl`` (one config per task), ``README.md`` whose ``configs`` make
+``datasets.load_dataset(folder, "<config>", split="test")`` work (``all`` is the default config), and
+``finemotion_manifest.json`` with the schema version, the video folder and the load report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import datasets
+from tqdm import tqdm
+
+from video_io import VideoDecodeError, VideoNotFoundError, probe
+
+MANIFEST = "finemotion_manifest.json"
+
+
+def write_prepared(
+    rows: Sequence[Mapping],
+    out_dir: str | Path,
+    tasks: Sequence[str],
+    manifest: Mapping,
+    description: str,
+    combined: Iterable[str] | None = None,
+) -> Path:
+    """Write ``rows`` grouped by their ``task`` (in the order of ``tasks``) into ``out_dir``.
+
+    The default config ``all`` joins the tasks in ``combined`` (default: every task); leave out tasks
+    whose rows have other columns.
+    """
+    out = Path(out_dir)
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    written = []
+    for task in tasks:
+        task_rows = [r for r in rows if r["task"] == task]
+        if task_rows:
+            with (out / "data" / f"{task.lower()}.jsonl").open("w", encoding="utf-8") as handle:
+                handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in task_rows)
+            written.append(task)
+    joined = [t for t in written if combined is None or t in set(combined)]
+    readme = ["---", "configs:", "- config_name: all", "  default: true", "  data_files:", "  - split: test", "    path:"]
+    readme += [f"    - data/{task.lower()}.jsonl" for task in joined]
+    for task in written:
+        readme += [f"- config_name: {task.lower()}", "  data_files:", "  - split: test", f"    path: data/{task.lower()}.jsonl"]
+    readme += ["---", "", description, ""]
+    (out / "README.md").write_text("\n".join(readme), encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return out
+
+
+def read_prepared(folder: str | Path, task: str, features: datasets.Features, video_dir: str | Path | None = None) -> datasets.Dataset:
+    """The rows of one task; ``video_dir`` re-points each row's ``video`` to ``<video_dir>/<video_name>.mp4``."""
+    data_file = Path(folder) / "data" / f"{task.lower()}.jsonl"
+    if not data_file.is_file():
+        raise FileNotFoundError(f"{folder} has no {task} questions ({data_file} missing); re-run the prepare command.")
+    rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if video_dir is not None:
+        for row in rows:
+            row["video"] = str(Path(video_dir).resolve() / f"{row['video_name']}.mp4")
+    return datasets.Dataset.from_list(rows, features=features)
+
+
+def unusable_videos(rows: Iterable[Mapping], progress: bool = False) -> dict[str, str]:
+    """Distinct ``video`` paths of ``rows`` that are missing or whose headers do not read, with the reason."""
+    paths = sorted({r["video"] for r in rows})
+    problems = {}
+    for path in tqdm(paths, desc="checking videos", unit="clip", disable=not progress):
+        try:
+            probe(path)
+        except (VideoNotFoundError, VideoDecodeError) as err:
+            problems[path] = "missing" if isinstance(err, VideoNotFoundError) else str(err)
+    return problems
