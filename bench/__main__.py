@@ -1,6 +1,7 @@
 """`make bench`: every benchmark in this folder, each against its baseline in the same run."""
 
-from bench import bench_video_reader
+from bench import bench_judges, bench_video_reader
 
 if __name__ == "__main__":
     bench_video_reader.main()
+    bench_judges.main()

@@ -5,23 +5,11 @@ from __future__ import annotations
 import math
 import warnings
 
-import datasets
-
-from finemotion import config
-from mabench_tasks.dataset import CHOICE_TASKS, format_question, load_prepared
+from mabench_tasks.dataset import CHOICE_TASKS, format_question
 from metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
 from prompts import read_prompt
 
 DEFAULT_PROMPTS = {"choice": "mabench/closed_choice.txt", "yes_no": "mabench/closed_yes_no.txt"}
-
-
-def load_docs(task: str) -> datasets.Dataset:
-    """The questions of ``task`` from the prepared MA-Bench folder (see ``finemotion.config``)."""
-    return load_prepared(config.data_dir(config.MABENCH), task, video_dir=config.video_override(config.MABENCH))
-
-
-def doc_to_visual(doc: dict) -> list[str]:
-    return [config.existing_video(doc["video"], config.MABENCH, doc["qid"])]
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
@@ -51,7 +39,7 @@ def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
         "output": strip_reasoning(output),
         "answer": doc["answer"],
     }
-    return {"accuracy": record, "unparseable": record}
+    return {"accuracy": record, "unparseable": record, "mac2026_final": record}
 
 
 def accuracy_percent(records: list[dict]) -> float:

@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 import datasets
 
-from finemotion import prepared
+from finemotion import config, prepared
 
 TASKS = ("CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE")
 CLOSED_TASKS = TASKS[:6]
@@ -217,3 +217,13 @@ def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, vi
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:
     """One task of a prepared folder; ``video_dir`` re-points the clips to another folder."""
     return prepared.read_prepared(folder, canonical_task(task), FEATURES, video_dir)
+
+
+def load_configured_task(task: str) -> datasets.Dataset:
+    """One task from the user's prepared folder (``finemotion.config``), clips re-pointed if asked."""
+    return load_prepared(config.data_dir(config.MABENCH), task, video_dir=config.video_override(config.MABENCH))
+
+
+def doc_to_visual(doc: Mapping) -> list[str]:
+    """The clip of a question, checked to exist: no question is ever evaluated without its video."""
+    return [config.existing_video(doc["video"], config.MABENCH, doc["qid"])]

@@ -1,20 +1,15 @@
 # lmms-eval imports this file once per YAML that names it (`!function utils.x`), so it only re-exports:
-# the work lives in mabench_tasks.closed.
-
-from mabench_tasks.closed import (  # noqa: F401
-    accuracy_percent,
-    doc_to_target,
-    doc_to_text,
-    doc_to_visual,
-    load_docs,
-    process_results,
-    unparseable_count,
-)
+# the work lives in mabench_tasks.closed, mabench_tasks.open and mabench_tasks.dataset.
+from mabench_tasks.closed import accuracy_percent, doc_to_target, doc_to_text, process_results, unparseable_count  # noqa: F401
+from mabench_tasks.dataset import doc_to_visual, load_configured_task
+from mabench_tasks.open import doc_to_text as open_doc_to_text  # noqa: F401
+from mabench_tasks.open import judge_failures, level_1, level_2, level_3, level_average, mac2026_final_from_terms, mac2026_term  # noqa: F401
+from mabench_tasks.open import process_results as open_process_results  # noqa: F401
 
 
 def _docs_of(task):
     # lmms-eval loads the placeholder question_source.jsonl; the real questions replace it here.
-    return lambda _placeholder: load_docs(task)
+    return lambda _placeholder: load_configured_task(task)
 
 
 cmar_docs = _docs_of("CMAR")
@@ -23,3 +18,5 @@ sad_docs = _docs_of("SAD")
 mad_docs = _docs_of("MAD")
 mas_docs = _docs_of("MAS")
 ppr_docs = _docs_of("PPR")
+madu_docs = _docs_of("MADU")
+mare_docs = _docs_of("MARE")

@@ -1,0 +1,62 @@
+"""Where the judge lives and how hard to push it: ``JudgeConfig``, from arguments or the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+__all__ = ["JudgeConfig"]
+
+_ENV_BASE_URL = "FINEMOTION_JUDGE_BASE_URL"
+_ENV_MODEL = "FINEMOTION_JUDGE_MODEL"
+_ENV_API_KEY = "FINEMOTION_JUDGE_API_KEY"
+_ENV_FALLBACK_KEY = "OPENAI_API_KEY"
+
+
+@dataclass(frozen=True)
+class JudgeConfig:
+    """Settings of one judge endpoint; ``api_key`` is kept out of ``repr`` and out of every output."""
+
+    model: str
+    base_url: str | None = None  # None: the openai package's default (api.openai.com)
+    api_key: str = field(default="", repr=False)
+    concurrency: int = 8
+    timeout_s: float = 60.0
+    max_retries: int = 5  # retries of one request after its first attempt
+    max_requests: int | None = None  # budget for the whole run, retries and repairs included
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 60.0
+    temperature: float = 0.0
+    max_tokens: int = 512
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            raise ValueError(f"no judge model: pass model= or set {_ENV_MODEL}")
+        if self.concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
+        if self.max_requests is not None and self.max_requests < 0:
+            raise ValueError(f"max_requests must be >= 0 or None, got {self.max_requests}")
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> JudgeConfig:
+        """Endpoint, model and key from ``FINEMOTION_JUDGE_*`` (key falls back to ``OPENAI_API_KEY``); overrides win."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise TypeError(f"unknown JudgeConfig fields: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {
+            "model": os.environ.get(_ENV_MODEL, ""),
+            "base_url": os.environ.get(_ENV_BASE_URL) or None,
+            "api_key": os.environ.get(_ENV_API_KEY) or os.environ.get(_ENV_FALLBACK_KEY, ""),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+    def sampling(self) -> dict[str, Any]:
+        """The sampling parameters sent with every request; they are part of the cache key."""
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens}

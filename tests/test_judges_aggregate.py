@@ -1,0 +1,39 @@
+"""Judge score aggregation: failures are excluded, never counted as 0."""
+
+from __future__ import annotations
+
+import pytest
+
+from judges import JudgeResult, mabench_final_score, mabench_open_average, mabench_open_levels, task_scores
+from metrics.accuracy import MABENCH_CLOSED_TASKS, MABENCH_OPEN_LEVELS
+
+
+def _result(item_id: str, scores: dict[str, int] | None) -> JudgeResult:
+    error = None if scores is not None else "unreadable judge reply"
+    return JudgeResult(item_id, scores, error, None, "judge", "v1")
+
+
+def test_failures_are_excluded_from_means():
+    results = [
+        _result("a", {"L1": 5, "L2": 4, "L3": 3}),
+        _result("b", None),
+        _result("c", {"L1": 3, "L2": 2, "L3": 1}),
+    ]
+    scores = task_scores(results, ("L1", "L2", "L3"))
+    assert scores.means == {"L1": 4.0, "L2": 3.0, "L3": 2.0}
+    assert (scores.scored, scores.failed) == (2, 1)
+
+
+def test_no_scored_item_is_an_error_not_zero():
+    with pytest.raises(ValueError, match="no item"):
+        task_scores([_result("a", None)], ("L1",))
+
+
+def test_mabench_open_and_final_scores():
+    madu = task_scores([_result("a", {"L1": 5, "L2": 4, "L3": 3})], ("L1", "L2", "L3"))
+    mare = task_scores([_result("a", {"L1": 2, "L2": 1, "L3": 0})], ("L1", "L2", "L3"))
+    levels = mabench_open_levels(madu, mare)
+    assert list(levels) == list(MABENCH_OPEN_LEVELS)
+    assert mabench_open_average(madu, mare) == pytest.approx(2.5)
+    closed = {task: 50.0 for task in MABENCH_CLOSED_TASKS}
+    assert mabench_final_score(closed, madu, mare) == pytest.approx((6 * 50 + 20 * 15) / 12)

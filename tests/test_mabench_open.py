@@ -1,0 +1,71 @@
+"""MADU/MARE through lmms-eval against a loopback OpenAI-compatible judge."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from judge_server import JudgeServer
+from mabench_fixture import build_synthetic
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    root = tmp_path_factory.mktemp("open")
+    questions, videos = build_synthetic(root / "fixture", clips=3)
+    subprocess.run([str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(questions), "--videos", str(videos),
+                    "--out", str(root / "prepared"), "--no-record"], check=True, capture_output=True)
+    return root
+
+
+def run_lmms_eval(prepared: Path, out: Path, tasks: str, server: JudgeServer, cache: Path) -> tuple[dict, str]:
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), "FINEMOTION_JUDGE_BASE_URL": server.url,
+           "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "sk-test-secret-123",
+           "FINEMOTION_JUDGE_CACHE": str(cache), "FINEMOTION_JUDGE_REPORTS": str(out / "judge_reports")}
+    run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--model_args", "response=The head nods twice.",
+                          "--tasks", tasks, "--batch_size", "1", "--output_path", str(out)],
+                         capture_output=True, text=True, env=env, timeout=600)
+    files = sorted(out.rglob("*results.json"))
+    assert files, run.stdout[-2000:] + run.stderr[-4000:]
+    return json.loads(files[-1].read_text())["results"], run.stdout + run.stderr
+
+
+def test_open_tasks_print_levels_average_and_failures(prepared, tmp_path):
+    with JudgeServer(seed=1, fault_rate=0.3, faults=("429", "500")) as server:
+        results, output = run_lmms_eval(prepared, tmp_path / "out", "mabench_open", server, tmp_path / "cache.sqlite")
+        first_run_requests = server.total
+    levels = {f"{task}_{level}": results[f"mabench_{task.lower()}"][f"{level},none"] for task in ("MADU", "MARE") for level in ("L1", "L2", "L3")}
+    assert all(0 <= value <= 5 for value in levels.values())
+    assert results["mabench_open"]["open_avg,none"] == pytest.approx(sum(levels.values()) / 6)
+    assert results["mabench_madu"]["judge_failures,none"] == 0 and results["mabench_mare"]["judge_failures,none"] == 0
+    for name in ("L1", "L2", "L3", "open_avg", "judge_failures", "mabench_open"):
+        assert name in output
+    assert "sk-test-secret-123" not in output
+    reports = sorted((tmp_path / "out" / "judge_reports").glob("*.json"))
+    assert len(reports) == 2
+    report = json.loads(reports[0].read_text())
+    assert "sk-test-secret-123" not in reports[0].read_text()
+    assert {r["judge_model"] for r in report["results"]} == {"loopback-judge"}
+    # Re-running the same evaluation is answered from the judge cache: zero new requests.
+    with JudgeServer(seed=1) as server:
+        run_lmms_eval(prepared, tmp_path / "again", "mabench_open", server, tmp_path / "cache.sqlite")
+        assert server.total == 0 and first_run_requests >= 6
+
+
+def test_unparseable_judge_replies_are_counted_not_zero(prepared, tmp_path):
+    with JudgeServer(seed=2, malformed="always") as server:
+        results, _ = run_lmms_eval(prepared, tmp_path / "out", "mabench_madu", server, tmp_path / "cache.sqlite")
+    assert results["mabench_madu"]["judge_failures,none"] == 3
+
+
+def test_whole_benchmark_group_reports_the_mac2026_final_score(prepared, tmp_path):
+    with JudgeServer(seed=3) as server:
+        results, _ = run_lmms_eval(prepared, tmp_path / "out", "mabench", server, tmp_path / "cache.sqlite")
+    closed = {t: results[f"mabench_{t}"]["accuracy,none"] for t in ("cmar", "fmar", "sad", "mad", "mas", "ppr")}
+    open_sum = sum(results[f"mabench_{t}"][f"{lv},none"] for t in ("madu", "mare") for lv in ("L1", "L2", "L3"))
+    assert results["mabench"]["mac2026_final,none"] == pytest.approx((sum(closed.values()) + 20 * open_sum) / 12)
+    assert results["mabench"]["accuracy,none"] == pytest.approx(sum(closed.values()) / 6)
