@@ -1,5 +1,6 @@
 # lmms-eval imports this file once per YAML that names it (`!function utils.x`), so it only re-exports:
-# the work lives in favor_tasks.closed.
+# the work lives in favor_tasks.closed and favor_tasks.caption.
+from favor_tasks import caption
 from favor_tasks.closed import (  # noqa: F401
     accuracy_actual_counts,
     accuracy_official_denominator,
@@ -25,3 +26,20 @@ sad_docs = _docs_of("SAD")
 mad_docs = _docs_of("MAD")
 cm_docs = _docs_of("CM")
 nsm_docs = _docs_of("NSM")
+
+caption_docs = caption.load_docs
+caption_doc_to_visual = caption.doc_to_visual
+caption_doc_to_text = caption.doc_to_text
+caption_process_results = caption.process_results
+llm_free_camera = caption.llm_free_aggregations["llm_free_camera"]
+llm_free_subject_precision = caption.llm_free_aggregations["llm_free_subject_precision"]
+llm_free_subject_recall = caption.llm_free_aggregations["llm_free_subject_recall"]
+llm_free_subject_order = caption.llm_free_aggregations["llm_free_subject_order"]
+llm_free_chrono_precision = caption.llm_free_aggregations["llm_free_chrono_precision"]
+llm_free_chrono_recall = caption.llm_free_aggregations["llm_free_chrono_recall"]
+llm_free_chrono_order = caption.llm_free_aggregations["llm_free_chrono_order"]
+llm_free_final = caption.llm_free_aggregations["llm_free_final"]
+llm_free_failures = caption.llm_free_failures
+gpt_correctness = caption.gpt_aggregations["gpt_correctness"]
+gpt_detailedness = caption.gpt_aggregations["gpt_detailedness"]
+gpt_failures = caption.gpt_failures

@@ -57,6 +57,34 @@ def _favor_prepare(args: argparse.Namespace) -> int:
     return _finish_prepare(config.FAVOR, out, len(questions) + len(captions), args)
 
 
+def _read_captions(path: str) -> dict:
+    """``{video_id: value}`` from a JSON object, or from a list of such objects (merged in order)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        return {key: value for item in data for key, value in item.items()}
+    return data
+
+
+def _favor_llm_free(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from favor_tasks.wordlists import load_wordlists
+    from metrics.favor_caption import check_nltk_resources, extract_record, score_corpus
+
+    check_nltk_resources()
+    wordlists = load_wordlists(args.wordlists)
+    predictions = _read_captions(args.pred)
+    if not args.structured:
+        predictions = {vid: extract_record(caption, wordlists) for vid, caption in tqdm(predictions.items(), desc="step 1", unit="caption")}
+    print(f"step 2 ({args.mode} mode) on {len(predictions)} records ...", file=sys.stderr)
+    scores = score_corpus(predictions, _read_captions(args.gt), mode=args.mode, sbert=args.sbert, wordlists=wordlists)
+    Path(args.out).write_text(json.dumps({"per_video": scores.per_video, "mean": scores.mean, "failures": scores.failures},
+                                         indent=2), encoding="utf-8")
+    print("  ".join(f"{key} {100 * value:.2f}" for key, value in scores.mean.items()))
+    print(f"{len(scores.per_video)} videos scored, {len(scores.failures)} failed; written to {args.out}")
+    return 0
+
+
 def _format_score_table(score) -> str:
     lines = [f"{'task':<6} {'acc %':>7} {'n':>6} {'missing':>8} {'unparseable':>12}"]
     for task, value in score.accuracy.items():
@@ -161,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
     favor_prepare.add_argument("--release", required=True, help="video_perspective.json or question_perspective.json")
     _add_prepare_arguments(favor_prepare, "$FINEMOTION_FAVOR_VIDEOS")
     favor_prepare.set_defaults(run=_favor_prepare)
+
+    from metrics.favor_caption.resources import DEFAULT_SBERT_MODEL
+
+    llm_free = favor.add_parser("llm-free", help="score captions with the LLM-free metric (official step 1 + step 2)")
+    llm_free.add_argument("--pred", required=True, help="{video_id: caption} JSON (or step-1 records with --structured)")
+    llm_free.add_argument("--gt", required=True, help="ground-truth annotations (FAVOR_gt_annotations.json format)")
+    llm_free.add_argument("--structured", action="store_true", help="--pred holds step-1 records in the official format")
+    llm_free.add_argument("--mode", choices=("official", "strict"), default="official")
+    llm_free.add_argument("--sbert", default=DEFAULT_SBERT_MODEL, help="Sentence-BERT model name or local path")
+    llm_free.add_argument("--wordlists", help="official word lists (JSON dump or .pkl); default $FINEMOTION_FAVOR_WORDLISTS or the cache")
+    llm_free.add_argument("--out", required=True)
+    llm_free.set_defaults(run=_favor_llm_free)
     return parser
 
 
@@ -175,11 +215,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from finemotion.config import DataNotConfiguredError
     from favor_tasks.dataset import FavorFormatError
+    from favor_tasks.wordlists import WordlistError
     from mabench_tasks.dataset import MABenchFormatError
+    from metrics.favor_caption import MissingResourceError
 
     try:
         return args.run(args)
-    except (DataNotConfiguredError, MABenchFormatError, FavorFormatError, FileNotFoundError) as err:
+    except (DataNotConfiguredError, MABenchFormatError, FavorFormatError, WordlistError, MissingResourceError,
+            FileNotFoundError) as err:
         print(f"finemotion: error: {err}", file=sys.stderr)
         return 2
 

