@@ -1,6 +1,6 @@
 """The official FAVOR-Bench LLM-free word lists (step-1 dictionaries), loaded at run time.
 
-The official repository ships them as ``LLM-free/action_extraction_dicts.pkl`` (lists, dicts and
+The official repository ships them as ``LLM-free/FAVOR_Dictionary/action_extraction_dicts.pkl`` (lists, dicts and
 strings only). This project never commits them. Sources, in order:
 
 1. a user path to a JSON dump (``{name: list | dict}``) or to the official ``.pkl``;
@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 OFFICIAL_REPO = "FAVOR-Bench/FAVOR-Bench"
-OFFICIAL_PATH = "LLM-free/action_extraction_dicts.pkl"
-#: Pinned commit of the official repository. NOT VERIFIED HERE (no GitHub access when this was
-#: written): the SPEC names no commit for the word lists; set it (or pass ``commit=``) before use.
-PINNED_COMMIT = "main"
+OFFICIAL_PATH = "LLM-free/FAVOR_Dictionary/action_extraction_dicts.pkl"
+#: The official repository's commit that added the word lists (seen in a public code index; its bytes
+#: could not be fetched here, so the check is on content, below).
+PINNED_COMMIT = "31c946094af6c6c00f602600eb8fd7873e790ee0"
 #: SHA-256 of the canonical JSON (sorted keys, compact, UTF-8) of the word lists; computed from the
 #: JSON dump of the official pickle in the project's shared reference data.
 CONTENT_SHA256 = "24d539deb6cedddb5cee5ea5232ae6f665470739c109718d3ea5f556ab100cfd"

@@ -1,0 +1,1 @@
+"""Synthetic micro-action benchmark data: procedural clips with exact part-level ground truth."""
