@@ -48,8 +48,8 @@ def test_parse_chrono_keeps_official_separator():
     [
         ("", ["Camera "], []),
         ("Stationary", ["Camera Stationary"], ["Camera Stationary"]),
-        ("Shaky camera", ["Shaky camera"], ["Shaky camera"]),
-        ("The camera follows the man", ["Camera The", "Camera follows the man"], None),
+        ("Shaky camera", ["shaky camera"], ["shaky camera"]),  # the "camera" split lowercases officially
+        ("The camera follows the man", ["Camera the", "camera follows the man"], None),
         ("The camera follows. The camera remains stationary.", ["The camera follows", "The camera remains stationary"], None),
         ("Camera shakes, tilts down", ["Camera shakes", "Camera tilts down"], None),
     ],
@@ -270,3 +270,48 @@ def test_official_pickle_is_decoded_without_unpickling():
         assert decoded == wordlists and content_sha256(decoded) == CONTENT_SHA256
     with pytest.raises(WordlistError, match="refusing pickle opcode"):
         decode_plain_pickle(pickle.dumps(os.system))  # a global: refused before anything is looked up
+
+
+# ---------------------------------------------------------------- official step-2 word lists / parsing edge cases
+
+
+def test_official_word_lists_and_rules():
+    from metrics.favor_caption import similarity as sim
+    from metrics.favor_caption.scoring import _ref_boost
+
+    # key-term pairs fire on whole words only; phrase maps on substrings
+    assert sim._key_term_fires("types on the keyboard now", "keeps typing")
+    assert sim._key_term_fires("looks at the screen", "the monitor")
+    assert not sim._key_term_fires("laptops", "keyboards")
+    assert sim._key_term_fires("focus on screen", "look at monitor")
+    assert sim._key_term_fires("begin interacting with laptop", "place hands on keyboard")
+    # camera-motion domain knowledge (0.95): same group only, lemmatised words
+    assert sim._domain_related("shake", "shaky") and sim._domain_related("still", "fixed")
+    assert not sim._domain_related("pan", "tilt") and not sim._domain_related("track", "follow")
+    assert set(sim.ACTION_SYNONYMS) == {"interact", "type", "place", "sit", "begin", "look", "walk", "hold"}
+    assert "stride" in sim.ACTION_SYNONYMS["walk"] and "grip" in sim.ACTION_SYNONYMS["hold"]
+    assert len(sim.PHRASE_PAIRS) == 3 and len(sim.KEY_TERM_PAIRS) == 9 and len(sim.KEY_PHRASES) == 5
+    # subject-description boosts: pairs, x1.5 for a shared word
+    assert _ref_boost("a girl", "the girls") == pytest.approx(0.3)
+    assert _ref_boost("young girl", "girl") == pytest.approx(0.45)
+    assert _ref_boost("a girl", "a woman") == pytest.approx(0.15)
+    assert _ref_boost("a person", "a man") == pytest.approx(0.07)
+    assert _ref_boost("a teenager", "a boy") == pytest.approx(0.07)
+    assert _ref_boost("man", "woman") == 0.0
+    assert _ref_boost("a man", "a guy") == 0.0
+
+
+def test_official_parsing_edge_cases():
+    from metrics.favor_caption import parse_camera, parse_chrono, parse_motion_list
+
+    # descriptions of the fallback formats are "Subject N" (or the lowercased text of a line match)
+    assert parse_motion_list("Subject 2[walks, sits]")[0] == {2: "Subject 2"}
+    assert parse_motion_list("subject 1: Tall Man [walks]")[0] == {1: "tall man"}
+    assert parse_motion_list("Subject1: Man [a, b]")[0] == {1: "Subject 1"}
+    # chrono: empty actions dropped before one trailing mark is stripped; lowercase fallback
+    assert parse_chrono("(Subject 1) walks. (Subject 2)") == [("walks", 2)]
+    assert parse_chrono("walks (subject 1), sits (the subject 2)") == [("walks", 1)]
+    # camera: whitespace collapsed, empty comma pieces kept, 'then'/'and' only as words
+    assert parse_camera("Camera  pans left, ") == ["Camera pans left", "Camera "]
+    assert parse_camera("Handheld shot then static") == ["Camera Handheld shot", "Camera static"]
+    assert parse_camera("相机固定") == ["Camera 相机固定"]

@@ -12,8 +12,8 @@ _SUBJ_MAIN = re.compile(r"Subject (\d+):?\s+(.*?)\s*\[(.*?)\]")
 _SUBJ_NODESC = re.compile(r"Subject (\d+)\s*\[(.*?)\]")
 _SUBJ_LINE = re.compile(r"subject\s+(\d+)", re.IGNORECASE)
 _BRACKET = re.compile(r"\[(.*?)\]")
+_SUBJ_LINE_DESC = re.compile(r"subject\s+\d+:\s*(.*?)\s*\[")
 _CHRONO = re.compile(r"(.*?)\s*\(Subject (\d+)\)")
-_CHRONO_FALLBACK = re.compile(r"\(([^()]*subject[^()]*)\)", re.IGNORECASE)
 _TRAIL = re.compile(r"[,.;!?]$")
 
 # strict-mode tolerant forms: "Subject1", "(Subject1)", "(Character 1)"
@@ -58,71 +58,93 @@ def parse_motion_list(text: str, *, strict: bool = False) -> tuple[dict[int, str
         acts[sid] = split_actions(m.group(3))
     if acts:
         return desc, acts
+    # fallbacks: the official parser names a subject without a description "Subject N"
     for m in _SUBJ_NODESC.finditer(text):
         sid = int(m.group(1))
-        desc[sid] = ""
+        desc[sid] = f"Subject {sid}"
         acts[sid] = split_actions(m.group(2))
     if acts:
         return desc, acts
-    for line in text.splitlines():
+    for line in text.split("\n"):
         m = _SUBJ_LINE.search(line)
         b = _BRACKET.search(line)
         if m and b:
             sid = int(m.group(1))
-            desc[sid] = ""
-            acts[sid] = split_actions(b.group(1))
+            d = _SUBJ_LINE_DESC.search(line.lower())
+            desc[sid] = d.group(1).strip() if d else f"Subject {sid}"
+            acts[sid] = split_actions(b.group(1).strip())
     if acts:
         return desc, acts
     b = _BRACKET.search(text)
     if b:
-        desc[1] = ""
-        acts[1] = split_actions(b.group(1))
+        desc[1] = "Subject 1"
+        acts[1] = split_actions(b.group(1).strip())
     return desc, acts
 
 
-def _clean_chrono_action(a: str) -> str:
-    # official: only whitespace is stripped, so every action after the first keeps its ", " prefix
-    return a.strip()
-
-
 def parse_chrono(text: str, *, strict: bool = False) -> list[tuple[str, int]]:
-    """``"act (Subject 1), act (Subject 2)"`` -> [(action, subject_id)]."""
+    """``"act (Subject 1), act (Subject 2)"`` -> [(action, subject_id)].
+
+    Official: actions empty after stripping are dropped, then one trailing ``[,.;!?]`` is removed;
+    the ", " separator before every action after the first is kept.
+    """
     text = text or ""
-    pat = _STRICT_CHRONO if strict else _CHRONO
+    out: list[tuple[str, int]] = []
     if strict:
-        out = [(a.strip().lstrip(",").strip(), int(s)) for a, s in pat.findall(text)]
-        out = [(a, s) for a, s in out if a]
-    else:
-        out = [(_clean_chrono_action(a), int(s)) for a, s in pat.findall(text)]
-    if out:
-        return out
-    for part in text.split(","):
-        m = _CHRONO_FALLBACK.search(part)
-        if not m:
-            continue
-        try:
-            sid = int(m.group(1).split()[1])
-        except (IndexError, ValueError):
-            continue
-        out.append((part[: m.start()].strip(), sid))
-    return out
+        out = [(a.strip().lstrip(",").strip(), int(sid)) for a, sid in _STRICT_CHRONO.findall(text)]
+        out = [(a, sid) for a, sid in out if a]
+    if not out:
+        found = _CHRONO.findall(text)
+        if found:
+            out = [(a.strip(), int(sid)) for a, sid in found if a.strip()]
+        else:
+            for item in re.split(r",\s*", text):
+                item = item.strip()
+                if "(" not in item or ")" not in item:
+                    continue
+                lp, rp = item.rfind("("), item.rfind(")")
+                act, who = item[:lp].strip(), item[lp + 1 : rp].strip()
+                if not who.lower().startswith("subject"):
+                    continue
+                try:
+                    sid = int(who.split()[1])
+                except (IndexError, ValueError):
+                    continue
+                if act:
+                    out.append((act, sid))
+    out = [(_TRAIL.sub("", a).strip(), sid) for a, sid in out]
+    return [(a, sid) for a, sid in out if a] if strict else out
 
 
 def parse_camera(text: str, *, strict: bool = False) -> list[str]:
-    """Camera field -> segments each starting with "Camera" (official: "" becomes ["Camera "])."""
-    text = text or ""
-    if strict and not text.strip():
+    """Camera field -> segments each containing "camera" (official: "" becomes ["Camera "]).
+
+    Whitespace runs are collapsed first; then split on ",", else ".", else before each "camera "
+    (lowercased, as officially), else on ";" / " then " / " and ". Comma pieces are kept even if empty.
+    """
+    text = re.sub(r"\s+", " ", (text or "").strip())
+    if strict and not text:
         return []
     if "," in text:
-        parts = text.split(",")
+        segs = [p.strip() for p in text.split(",")]
+        if strict:
+            segs = [p for p in segs if p]
     elif "." in text:
-        parts = text.split(".")
+        segs = [p.strip() for p in text.split(".") if p.strip()]
     elif "camera" in text.lower():
-        parts = re.split(r"(?i)camera\s+", text)
+        segs = []
+        cur = ""
+        for part in re.split(r"(camera\s+)", text.lower()):
+            if re.match(r"camera\s+", part):
+                if cur:
+                    segs.append(cur.strip())
+                cur = part
+            else:
+                cur += part
+        if cur:
+            segs.append(cur.strip())
     else:
-        parts = re.split(r";|then|and", text)
-    kept = [p.strip() for p in parts if p.strip()]
-    if not kept and not strict:
-        kept = [text.strip()]  # official quirk: "" becomes the segment "Camera "
-    segs = [p if "camera" in p.lower() else "Camera " + p for p in kept]
-    return segs
+        segs = [p.strip() for p in re.split(r";|\s+then\s+|\s+and\s+", text) if p.strip()]
+    if not segs:
+        segs = [text]
+    return [p if "camera" in p.lower() else "Camera " + p for p in segs]

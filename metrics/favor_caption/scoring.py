@@ -62,15 +62,20 @@ STRICT_FIXES: tuple[str, ...] = (
     "The final score is clipped to [0, 1] (official GT-vs-GT gives 0.9999999999999999).",
 )
 
-# Subject-description boosts: (boost, groups).
+# Subject-description boosts: (boost, word pairs). A pair counts when each description has one of its
+# words (whitespace split); if they share a word of the pair the boost is x1.5. The largest boost wins.
+# (The official table also lists a zero-boost group, e.g. man/woman, which can never raise the maximum.)
 _REF_GROUPS: tuple[tuple[float, tuple[frozenset[str], ...]], ...] = (
     (0.3, tuple(frozenset(g) for g in [
         ("girl", "girls"), ("woman", "women"), ("man", "men"), ("boy", "boys"), ("person", "people"),
         ("child", "children"), ("adult", "adults"), ("subject", "subjects")])),
     (0.15, tuple(frozenset(g) for g in [
-        ("man", "guy", "gentleman", "male"), ("woman", "lady", "female"), ("child", "kid", "boy", "girl"),
-        ("person", "individual", "human", "people")])),
-    (0.07, (frozenset(("person", "people", "individual", "human", "figure", "subject", "character")),)),
+        ("girl", "woman"), ("girl", "female"), ("woman", "female"), ("woman", "lady"), ("boy", "man"),
+        ("boy", "male"), ("man", "male"), ("child", "kid"), ("child", "girl"), ("child", "boy"),
+        ("person", "human"), ("person", "individual"), ("person", "subject")])),
+    (0.07, tuple(frozenset(g) for g in [
+        ("person", "man"), ("person", "woman"), ("person", "child"), ("adult", "man"), ("adult", "woman"),
+        ("teenager", "boy"), ("teenager", "girl")])),
 )
 
 
@@ -93,6 +98,7 @@ class ParsedRecord:
     desc: dict[int, str]
     actions: dict[int, list[str]]
     chrono: list[tuple[str, int]]
+    camera_raw: str = ""
 
 
 def parse_record(rec: Mapping[str, Any], *, strict: bool = False) -> ParsedRecord:
@@ -105,8 +111,9 @@ def parse_record(rec: Mapping[str, Any], *, strict: bool = False) -> ParsedRecor
             raise TypeError(f"field {k!r} must be a string, got {type(v).__name__}")
         return v
     desc, acts = records.parse_motion_list(f("motion_list"), strict=strict)
-    return ParsedRecord(records.parse_camera(f("camera_motion"), strict=strict), desc, acts,
-                        records.parse_chrono(f("chronological_motion_list"), strict=strict))
+    cam = f("camera_motion")
+    return ParsedRecord(records.parse_camera(cam, strict=strict), desc, acts,
+                        records.parse_chrono(f("chronological_motion_list"), strict=strict), cam)
 
 
 def record_texts(p: ParsedRecord) -> list[str]:
@@ -120,7 +127,12 @@ def record_texts(p: ParsedRecord) -> list[str]:
     return out
 
 
-def _subject_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord) -> dict[str, float]:
+class _OfficialVideoError(Exception):
+    """A case where the official code raises inside its per-video try block and zeroes every score."""
+
+
+def _subject_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord, *,
+                    official: bool = False) -> dict[str, float]:
     pids, gids = list(pr.actions), list(gr.actions)
     zero = {"subject_precision": 0.0, "subject_recall": 0.0, "subject_order": 0.0, "subject_f1": 0.0}
     if not pids or not gids:
@@ -142,11 +154,13 @@ def _subject_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord) -
             else:
                 sim[a, b] = desc
     rows, cols = linear_sum_assignment(-sim)
-    hung = list(zip(rows.tolist(), cols.tolist()))
+    # Hungarian pairs, best first (stable): accepted in this order, which is also the order in which
+    # their actions are matched (it matters for the official shared cache).
+    hung = sorted(zip(rows.tolist(), cols.tolist()), key=lambda rc: -sim[rc])
     pairs = [(r, c) for r, c in hung if sim[r, c] >= SUBJECT_HIGH]
     pairs += [(r, c) for r, c in hung if SUBJECT_THRESHOLD < sim[r, c] < SUBJECT_HIGH]
     if not pairs and hung:
-        pairs = [max(hung, key=lambda rc: sim[rc])]
+        pairs = [hung[0]]
     tot = {"subject_precision": 0.0, "subject_recall": 0.0, "subject_order": 0.0, "subject_f1": 0.0}
     wsum = 0.0
     for r, c in pairs:
@@ -160,6 +174,10 @@ def _subject_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord) -
         tot["subject_order"] += w * o
         tot["subject_f1"] += w * m.f1
     if wsum == 0:
+        if official:
+            # officially a ZeroDivisionError (every matched GT subject has no actions): the whole
+            # video then scores 0
+            raise _OfficialVideoError("matched GT subjects have no actions")
         return zero
     return {k: v / wsum for k, v in tot.items()}
 
@@ -175,13 +193,15 @@ def _chrono_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord) ->
     else:
         smr = 0.0
     fac = 0.9 + 0.1 * smr
-    return {"chrono_precision": m.precision * fac, "chrono_recall": m.recall * fac,
-            "chrono_order": order_score(m.mapping, len(P), len(G)), "chrono_f1": m.f1}
+    cp, cr = m.precision * fac, m.recall * fac
+    return {"chrono_precision": cp, "chrono_recall": cr,
+            "chrono_order": order_score(m.mapping, len(P), len(G)),
+            "chrono_f1": 2 * cp * cr / (cp + cr) if cp + cr > 0 else 0.0}
 
 
 def _camera_scores(eng: SimilarityEngine, pr: ParsedRecord, gr: ParsedRecord) -> dict[str, float]:
     P, G = pr.camera, gr.camera
-    if not G:
+    if not G or not gr.camera_raw.strip():  # no GT camera motion: full marks
         return {"camera": 1.0, "camera_precision": 1.0, "camera_recall": 1.0, "camera_order": 1.0}
     if not P:
         return {"camera": 0.0, "camera_precision": 0.0, "camera_recall": 0.0, "camera_order": 0.0}
@@ -202,7 +222,12 @@ def score_video(pred: Mapping[str, Any], gt: Mapping[str, Any], *, engine: Simil
     pr, gr = parse_record(pred, strict=strict), parse_record(gt, strict=strict)
     out: dict[str, float] = {}
     out.update(_camera_scores(engine, pr, gr))
-    out.update(_subject_scores(engine, pr, gr))
+    try:
+        out.update(_subject_scores(engine, pr, gr, official=not strict))
+    except _OfficialVideoError:
+        out = {k: 0.0 for k in (*SCORE_KEYS, "camera_precision", "camera_recall", "camera_order",
+                                 "subject_f1", "chrono_f1")}
+        return out if components else {k: out[k] for k in SCORE_KEYS}
     out.update(_chrono_scores(engine, pr, gr))
     final = sum(w * out[k] for k, w in WEIGHTS.items())
     out["final"] = min(1.0, max(0.0, final)) if strict else final
