@@ -1,12 +1,13 @@
 """A *prepared folder*: benchmark rows as JSON Lines that both our tasks and ``datasets`` read.
 
-Layout: ``data/<config>.jsonl`` (one config per task), ``README.md`` whose ``configs`` make
+Layout: ``data/<config>-<content hash>.jsonl`` (one config per task), ``README.md`` whose ``configs`` make
 ``datasets.load_dataset(folder, "<config>", split="test")`` work (``all`` is the default config), and
 ``finemotion_manifest.json`` with the schema version, the video folder and the load report.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -34,18 +35,23 @@ def write_prepared(
     """
     out = Path(out_dir)
     (out / "data").mkdir(parents=True, exist_ok=True)
-    written = []
+    for stale in (out / "data").glob("*.jsonl"):
+        stale.unlink()
+    written: dict[str, str] = {}
     for task in tasks:
         task_rows = [r for r in rows if r["task"] == task]
         if task_rows:
-            with (out / "data" / f"{task.lower()}.jsonl").open("w", encoding="utf-8") as handle:
-                handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in task_rows)
-            written.append(task)
+            content = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in task_rows).encode("utf-8")
+            # The content hash in the name matters: `datasets` caches a local folder under its README's
+            # configs, so a folder rewritten with other rows but the same file names would load stale rows.
+            name = f"data/{task.lower()}-{hashlib.sha256(content).hexdigest()[:16]}.jsonl"
+            (out / name).write_bytes(content)
+            written[task] = name
     joined = [t for t in written if combined is None or t in set(combined)]
     readme = ["---", "configs:", "- config_name: all", "  default: true", "  data_files:", "  - split: test", "    path:"]
-    readme += [f"    - data/{task.lower()}.jsonl" for task in joined]
-    for task in written:
-        readme += [f"- config_name: {task.lower()}", "  data_files:", "  - split: test", f"    path: data/{task.lower()}.jsonl"]
+    readme += [f"    - {written[task]}" for task in joined]
+    for task, name in written.items():
+        readme += [f"- config_name: {task.lower()}", "  data_files:", "  - split: test", f"    path: {name}"]
     readme += ["---", "", description, ""]
     (out / "README.md").write_text("\n".join(readme), encoding="utf-8")
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -54,9 +60,10 @@ def write_prepared(
 
 def read_prepared(folder: str | Path, task: str, features: datasets.Features, video_dir: str | Path | None = None) -> datasets.Dataset:
     """The rows of one task; ``video_dir`` re-points each row's ``video`` to ``<video_dir>/<video_name>.mp4``."""
-    data_file = Path(folder) / "data" / f"{task.lower()}.jsonl"
-    if not data_file.is_file():
-        raise FileNotFoundError(f"{folder} has no {task} questions ({data_file} missing); re-run the prepare command.")
+    found = sorted((Path(folder) / "data").glob(f"{task.lower()}-*.jsonl"))
+    if len(found) != 1:
+        raise FileNotFoundError(f"{folder} has no {task} questions (data/{task.lower()}-<hash>.jsonl); re-run the prepare command.")
+    data_file = found[0]
     rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     if video_dir is not None:
         for row in rows:

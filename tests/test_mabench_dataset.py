@@ -113,3 +113,13 @@ def test_unreadable_videos_are_reported(tmp_path):
     problems = unusable_videos(rows)
     assert problems[str(tmp_path / "absent.mp4")] == "missing"
     assert "broken.mp4" in problems[str(tmp_path / "broken.mp4")]
+
+
+def test_datasets_cache_never_serves_another_folders_rows(tmp_path, sample_file):
+    # `datasets` caches a local folder under its name and README configs: same-named folders with other
+    # rows must not collide.
+    rows, report = load_official(sample_file)
+    first = write_prepared(rows[:300], tmp_path / "a" / "prepared", report, tmp_path)
+    second = write_prepared(rows[300:], tmp_path / "b" / "prepared", report, tmp_path)
+    sizes = [len(datasets.load_dataset(str(folder), split="test")) for folder in (first, second)]
+    assert sizes == [300, 900]
