@@ -68,8 +68,6 @@ def test_order_dependent_videos_are_reproduced():
     assert len(differ) == 7  # both parametrised runs above match each file exactly, these included
 
 
-@pytest.mark.xfail(strict=True, reason="step 1 is an approximation of the official heuristics (SPEC 3.3 "
-                   "does not list all ~52 camera regexes and the subject/action rules); ~7% exact records")
 def test_step1_reproduces_golden_outputs(env):
     from metrics.favor_caption import extract_record
 
@@ -82,19 +80,3 @@ def test_step1_reproduces_golden_outputs(env):
 
 
 STEP1_MIN_RATE = 0.95
-
-
-def test_step1_regression_floor(env):
-    """What step 1 reaches today (guards against regressions until it is made faithful)."""
-    from metrics.favor_caption import extract_record
-
-    captions = load_json(GOLDEN / "step1_captions.json")
-    golden = env["preds"]
-    out = {vid: extract_record(cap, env["wl"]) for vid, cap in captions.items()}
-    for vid, rec in out.items():
-        assert set(rec) == set(golden[vid]) and rec["model_caption"] == captions[vid]
-    exact = sum(out[v] == golden[v] for v in captions) / len(captions)
-    camera = sum(out[v]["camera_motion"] == golden[v]["camera_motion"] for v in captions) / len(captions)
-    nsubj = sum(out[v]["num_subjects"] == golden[v]["num_subjects"] for v in captions) / len(captions)
-    print(f"step 1: exact {exact:.3f}, camera {camera:.3f}, num_subjects {nsubj:.3f}")
-    assert exact >= 0.06 and camera >= 0.95 and nsubj >= 0.60
