@@ -57,6 +57,18 @@ def _favor_prepare(args: argparse.Namespace) -> int:
     return _finish_prepare(config.FAVOR, out, len(questions) + len(captions), args)
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from synth.dataset import build
+
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    manifest = build(args.out, clips=args.clips, seed=args.seed, splits=args.splits.split(","), size=(width, height),
+                     workers=args.workers)
+    counts = {split: sum(p["split"] == split for p in manifest["plan"]) for split in manifest["splits"]}
+    print(f"MA-Synth in {args.out}: {counts} clips; "
+          f"datasets.load_dataset('{Path(args.out) / 'test'}', 'cmar', split='test')")
+    return 0
+
+
 def _read_captions(path: str) -> dict:
     """``{video_id: value}`` from a JSON object, or from a list of such objects (merged in order)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -184,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     random_.add_argument("--seed", type=int, default=0)
     random_.add_argument("--out", required=True)
     random_.set_defaults(run=_random)
+    synth = commands.add_parser("synth", help="build MA-Synth: rendered micro-action clips with exact answers")
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--clips", type=int, default=600, help="clips over both splits (about 20%% go to test)")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--splits", default="train,test", help="comma-separated: train, test")
+    synth.add_argument("--size", default="160x192", help="WIDTHxHEIGHT of the clips")
+    synth.add_argument("--workers", type=int, help="rendering processes (default: one per CPU)")
+    synth.set_defaults(run=_synth)
+
     favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)
     favor_prepare = favor.add_parser("prepare", help="turn the official release file into a folder our tasks and `datasets` read")
     favor_prepare.add_argument("--release", required=True, help="video_perspective.json or question_perspective.json")

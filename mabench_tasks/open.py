@@ -17,7 +17,7 @@ from metrics import strip_reasoning
 from prompts import read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
-_runs: dict[tuple, JudgeRun] = {}
+_runs: dict[tuple, JudgeRun | None] = {}
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
@@ -32,7 +32,7 @@ def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
 
 
 def judged(records: list[dict]) -> JudgeRun | None:
-    """The judge's run over ``records`` (one task), or None when no question has a reference answer."""
+    """The judge's run over ``records`` (one task); None without reference answers or a configured judge."""
     scorable = [r for r in records if r["ground_truth"] is not None]
     if not scorable:
         warnings.warn("MA-Bench: no reference answers for these open questions (the official full file has "
@@ -41,8 +41,14 @@ def judged(records: list[dict]) -> JudgeRun | None:
     key = tuple((r["qid"], r["prediction"]) for r in scorable)
     if key not in _runs:
         task = scorable[0]["task"]
+        try:
+            judge = JudgeConfig.from_env()
+        except ValueError as err:  # no judge configured: NaN scores, the rest of the run is kept
+            warnings.warn(f"MA-Bench {task}: not judged ({err}; see docs/judges.md); its scores are NaN", stacklevel=2)
+            _runs[key] = None
+            return None
         items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
-        run = judge_items(items, Rubric.load(RUBRICS[task]), JudgeConfig.from_env(), default_cache_path())
+        run = judge_items(items, Rubric.load(RUBRICS[task]), judge, default_cache_path())
         write_report(f"mabench_{task.lower()}", run)
         _runs[key] = run
     return _runs[key]

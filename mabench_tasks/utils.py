@@ -20,3 +20,23 @@ mas_docs = _docs_of("MAS")
 ppr_docs = _docs_of("PPR")
 madu_docs = _docs_of("MADU")
 mare_docs = _docs_of("MARE")
+
+
+def _synth_docs_of(task):
+    # MA-Synth, built on first use into the cache (synth.dataset.ensure_built).
+    def load(_placeholder):
+        from synth.dataset import load_task
+
+        return load_task(task)
+
+    return load
+
+
+synth_cmar_docs = _synth_docs_of("CMAR")
+synth_fmar_docs = _synth_docs_of("FMAR")
+synth_sad_docs = _synth_docs_of("SAD")
+synth_mad_docs = _synth_docs_of("MAD")
+synth_mas_docs = _synth_docs_of("MAS")
+synth_ppr_docs = _synth_docs_of("PPR")
+synth_madu_docs = _synth_docs_of("MADU")
+synth_mare_docs = _synth_docs_of("MARE")

@@ -268,10 +268,16 @@ def encode_mp4(frames: Iterator[np.ndarray], out_path: str | Path, fps: float, s
         stream = container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
-        stream.options = {"threads": "1", "crf": CRF, "preset": "veryfast"}
+        # One x264 thread, no macroblock-tree rate control and explicit timestamps: with MB-tree on, this
+        # x264 build gave different bytes from run to run for the same frames.
+        stream.options = {"crf": CRF, "preset": "veryfast", "x264-params": "threads=1:lookahead-threads=1:no-mbtree=1"}
+        stream.codec_context.thread_type = "NONE"
         stream.codec_context.thread_count = 1
-        for rgb in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+        for index, rgb in enumerate(frames):
+            # Our own colour conversion: FFmpeg's RGB->YUV scaler gave different bytes from run to run.
+            frame = av.VideoFrame.from_ndarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
+            frame.pts = index
+            for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
