@@ -150,3 +150,20 @@ def test_rendered_clip_truth(tmp_path):
     rows = generate_questions(truth, "c", 0, 7)
     assert len(rows) == 12 and all(verify_question(r, truth) for r in rows)
     assert all(verify_question(r, truth.to_dict()) for r in rows)
+
+
+def test_llm_rewriting_goes_through_the_judge_client_and_its_cache(tmp_path):
+    from judge_server import JudgeServer
+
+    from judges import JudgeConfig, JudgeUsage
+    from synth.rewrite import llm_rewriter
+
+    questions = ["Does the head move downward in the early phase?", "Does the Right Hand approach the Head?"]
+    with JudgeServer() as server:
+        config = JudgeConfig(model="loopback", base_url=server.url, api_key="sk-test")
+        usage = JudgeUsage()
+        rewrite = llm_rewriter(config, tmp_path / "cache.sqlite", usage)
+        first = [rewrite(q) for q in questions]
+        again = [llm_rewriter(config, tmp_path / "cache.sqlite")(q) for q in questions]
+        assert server.total == 2 and first == again and all(first)
+        assert usage.sent == 2
