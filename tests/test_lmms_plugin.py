@@ -12,7 +12,10 @@ from finemotion.lmms_plugin import PluginIncompatibleError, install_task_dirs, r
 
 CLOSED_TASKS = ["mabench_cmar", "mabench_fmar", "mabench_sad", "mabench_mad", "mabench_mas", "mabench_ppr"]
 FAVOR_TASKS = ["favor_as", "favor_hac", "favor_sad", "favor_mad", "favor_cm", "favor_nsm"]
-OUR_TASKS = [*CLOSED_TASKS, "mabench_closed", "mabench_madu", "mabench_mare", "mabench_open", "mabench", *FAVOR_TASKS, "favor_closed", *(f"{t}_letter" for t in FAVOR_TASKS), "favor_closed_letter"]
+SYNTH_TASKS = [name.replace("mabench_", "mabench_synth_") for name in [*CLOSED_TASKS, "mabench_madu", "mabench_mare"]]
+OUR_TASKS = [*CLOSED_TASKS, "mabench_closed", "mabench_madu", "mabench_mare", "mabench_open", "mabench",
+             *SYNTH_TASKS, "mabench_synth_closed", "mabench_synth_open", "mabench_synth", "favor_caption", *FAVOR_TASKS,
+             "favor_closed", *(f"{t}_letter" for t in FAVOR_TASKS), "favor_closed_letter"]
 BIN = Path(sys.executable).parent
 
 
