@@ -18,11 +18,7 @@ import os
 import sys
 import warnings
 
-import datasets
-
-from favor_tasks.dataset import CAPTION_CONFIG, load_prepared
 from favor_tasks.wordlists import load_wordlists
-from finemotion import config
 from judges import JudgeConfig, JudgeItem, JudgeRun, Rubric, judge_items, task_scores
 from judges.reports import default_cache_path, write_report
 from metrics import strip_reasoning
@@ -33,14 +29,6 @@ SBERT_ENV = "FINEMOTION_SBERT"
 GT_FIELDS = ("camera_motion", "motion_list", "chronological_motion_list")
 _llm_free_runs: dict[tuple, CorpusScores] = {}
 _judge_runs: dict[tuple, JudgeRun | None] = {}
-
-
-def load_docs(_placeholder: datasets.Dataset) -> datasets.Dataset:
-    return load_prepared(config.data_dir(config.FAVOR), CAPTION_CONFIG, video_dir=config.video_override(config.FAVOR))
-
-
-def doc_to_visual(doc: dict) -> list[str]:
-    return [config.existing_video(doc["video"], config.FAVOR, doc["qid"])]
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:

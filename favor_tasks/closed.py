@@ -7,23 +7,11 @@ the letter extracted from the output).
 
 from __future__ import annotations
 
-import datasets
-
-from favor_tasks.dataset import load_prepared
-from finemotion import config
 from metrics import accuracy, extract_choice, strip_reasoning
 from metrics.favor_mcqa import favor_judge, official_task_accuracy
 from prompts import read_prompt
 
 LETTERS = "ABCDE"
-
-
-def load_docs(task: str) -> datasets.Dataset:
-    return load_prepared(config.data_dir(config.FAVOR), task, video_dir=config.video_override(config.FAVOR))
-
-
-def doc_to_visual(doc: dict) -> list[str]:
-    return [config.existing_video(doc["video"], config.FAVOR, doc["qid"])]
 
 
 def doc_to_text_official(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:

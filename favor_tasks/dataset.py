@@ -17,7 +17,7 @@ from typing import Mapping
 
 import datasets
 
-from finemotion import prepared
+from finemotion import config, prepared
 from metrics.favor_mcqa import FAVOR_TASKS
 
 SCHEMA_VERSION = 1
@@ -136,3 +136,13 @@ def write_prepared(questions: list[dict], captions: list[dict], out_dir: str | P
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:
     features = CAPTION_FEATURES if task.upper() == CAPTION_CONFIG else QUESTION_FEATURES
     return prepared.read_prepared(folder, task.upper(), features, video_dir)
+
+
+def load_configured_task(task: str) -> datasets.Dataset:
+    """One task (or ``CAPTION``) from the user's prepared folder (``finemotion.config``), clips re-pointed if asked."""
+    return load_prepared(config.data_dir(config.FAVOR), task, video_dir=config.video_override(config.FAVOR))
+
+
+def doc_to_visual(doc: Mapping) -> list[str]:
+    """The clip of a row, checked to exist: nothing is evaluated without its video."""
+    return [config.existing_video(doc["video"], config.FAVOR, doc["qid"])]

@@ -1,34 +1,28 @@
 # lmms-eval imports this file once per YAML that names it (`!function utils.x`), so it only re-exports:
 # the work lives in favor_tasks.closed and favor_tasks.caption.
 from favor_tasks import caption
+from favor_tasks.dataset import CAPTION_CONFIG, doc_to_visual, load_configured_task  # noqa: F401
 from favor_tasks.closed import (  # noqa: F401
     accuracy_actual_counts,
     accuracy_official_denominator,
     doc_to_target,
     doc_to_text_letter,
     doc_to_text_official,
-    doc_to_visual,
-    load_docs,
     process_results_letter,
     process_results_official,
     unparseable_count,
 )
+from finemotion.prepared import placeholder_docs
 
 
-def _docs_of(task):
-    # lmms-eval loads the placeholder question_source.jsonl; the real questions replace it here.
-    return lambda _placeholder: load_docs(task)
+as_docs = placeholder_docs(load_configured_task, "AS")
+hac_docs = placeholder_docs(load_configured_task, "HAC")
+sad_docs = placeholder_docs(load_configured_task, "SAD")
+mad_docs = placeholder_docs(load_configured_task, "MAD")
+cm_docs = placeholder_docs(load_configured_task, "CM")
+nsm_docs = placeholder_docs(load_configured_task, "NSM")
 
-
-as_docs = _docs_of("AS")
-hac_docs = _docs_of("HAC")
-sad_docs = _docs_of("SAD")
-mad_docs = _docs_of("MAD")
-cm_docs = _docs_of("CM")
-nsm_docs = _docs_of("NSM")
-
-caption_docs = caption.load_docs
-caption_doc_to_visual = caption.doc_to_visual
+caption_docs = placeholder_docs(load_configured_task, CAPTION_CONFIG)
 caption_doc_to_text = caption.doc_to_text
 caption_process_results = caption.process_results
 llm_free_camera = caption.llm_free_aggregations["llm_free_camera"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import datasets
 from tqdm import tqdm
@@ -81,3 +81,8 @@ def unusable_videos(rows: Iterable[Mapping], progress: bool = False) -> dict[str
         except (VideoNotFoundError, VideoDecodeError) as err:
             problems[path] = "missing" if isinstance(err, VideoNotFoundError) else str(err)
     return problems
+
+
+def placeholder_docs(load: Callable[[str], datasets.Dataset], task: str) -> Callable[[datasets.Dataset], datasets.Dataset]:
+    """An lmms-eval ``process_docs``: lmms-eval loads a one-row placeholder file, this returns ``load(task)``."""
+    return lambda _placeholder: load(task)
