@@ -1,4 +1,4 @@
-# `make demo`, `make test`, `make bench`: each creates .venv first if needed.
+# `make demo`, `make test`, `make bench`: each creates .venv first if needed, from requirements-cpu.lock.
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.finemotion-installed
@@ -7,11 +7,11 @@ export NLTK_DATA ?= $(SHARED)/nltk_data
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: venv test test-all demo bench clean
+.PHONY: venv test test-all test-latest lock demo bench clean
 
 venv: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml scripts/bootstrap_venv.sh
+$(STAMP): setup.cfg pyproject.toml requirements-cpu.lock scripts/bootstrap_venv.sh
 	bash scripts/bootstrap_venv.sh
 	touch $@
 
@@ -21,6 +21,16 @@ test: venv
 test-all: venv
 	$(PY) -m pytest -q --runslow
 
+# The tests against today's unpinned resolution (not in CI): drift shows up here before users meet it.
+test-latest:
+	rm -rf .venv-latest
+	VENV=.venv-latest LOCK=none bash scripts/bootstrap_venv.sh
+	.venv-latest/bin/python -m pytest -q
+
+# Re-resolve from scratch, run the tests on it, and only then rewrite requirements-cpu.lock.
+lock:
+	bash scripts/lock.sh
+
 demo: venv
 	bash scripts/demo.sh
 
@@ -28,4 +38,4 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) demo_out .pytest_cache
+	rm -rf $(VENV) .venv-latest demo_out .pytest_cache

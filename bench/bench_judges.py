@@ -22,7 +22,7 @@ from pathlib import Path
 
 import openai  # noqa: F401 (imported up front, as lmms-eval is: a one-time cost, not throughput)
 
-from judges import JudgeConfig, JudgeItem, Rubric, judge_items
+from finemotion_eval.judges import JudgeConfig, JudgeItem, Rubric, judge_items
 
 REPO = Path(__file__).resolve().parents[1]
 LATENCY_S = 0.2

@@ -27,7 +27,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from video_io import Backend, SamplingProtocol, prefetch_frames, read_frames
+from finemotion_eval.video_io import Backend, SamplingProtocol, prefetch_frames, read_frames
 
 MA52_CLIPS = Path(__file__).resolve().parents[1].parent / "shared/reference/ma52_clips"
 CACHE = Path(tempfile.gettempdir()) / "finemotion_bench"

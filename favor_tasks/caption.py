@@ -14,21 +14,25 @@ Both are corpus-level: lmms-eval aggregates each metric separately, so each scor
 from __future__ import annotations
 
 import math
-import os
 import sys
-import warnings
 
-from favor_tasks.wordlists import load_wordlists
-from judges import JudgeConfig, JudgeItem, JudgeRun, Rubric, judge_items, task_scores
-from judges.reports import default_cache_path, write_report
-from metrics import strip_reasoning
-from metrics.favor_caption import DEFAULT_SBERT_MODEL, CorpusScores, check_nltk_resources, extract_record, score_corpus
-from prompts import read_prompt
+from finemotion_eval.favor_tasks.wordlists import load_wordlists
+from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
+from finemotion_eval.judges.corpus import judge_once
+from finemotion_eval.metrics import strip_reasoning
+from finemotion_eval.metrics.favor_caption import (
+    DEFAULT_SBERT_MODEL,
+    CorpusScores,
+    check_nltk_resources,
+    extract_record,
+    score_corpus,
+)
+from finemotion_eval.prompts import read_prompt
+from finemotion_eval.settings import env
 
 SBERT_ENV = "FINEMOTION_SBERT"
 GT_FIELDS = ("camera_motion", "motion_list", "chronological_motion_list")
 _llm_free_runs: dict[tuple, CorpusScores] = {}
-_judge_runs: dict[tuple, JudgeRun | None] = {}
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
@@ -54,7 +58,7 @@ def llm_free_scores(records: list[dict]) -> CorpusScores:
         predictions = {r["video_name"]: extract_record(r["prediction"], wordlists) for r in records}
         ground_truth = {r["video_name"]: {k: r[k] for k in GT_FIELDS} for r in records}
         scores = score_corpus(predictions, ground_truth, mode="official", wordlists=wordlists,
-                              sbert=os.environ.get(SBERT_ENV) or DEFAULT_SBERT_MODEL)
+                              sbert=env(SBERT_ENV) or DEFAULT_SBERT_MODEL)
         if scores.failures:
             print(f"finemotion favor_caption: {len(scores.failures)} videos failed LLM-free scoring: "
                   f"{scores.failures[:5]}", file=sys.stderr)
@@ -83,19 +87,8 @@ def llm_free_failures(records: list[dict]) -> int:
 
 def gpt_run(records: list[dict]) -> JudgeRun | None:
     """The judge's run over the captions, or None (with a warning) when no judge is configured."""
-    key = _key(records)
-    if key not in _judge_runs:
-        try:
-            judge = JudgeConfig.from_env()
-        except ValueError as err:  # no judge model configured: this run has LLM-free scores only
-            warnings.warn(f"favor_caption: no GPT-assisted scores in this run ({err}; see docs/judges.md)", stacklevel=2)
-            _judge_runs[key] = None
-        else:
-            items = [JudgeItem(r["video_name"], r["caption"], r["prediction"]) for r in records]
-            run = judge_items(items, Rubric.load("favor_caption"), judge, default_cache_path())
-            write_report("favor_caption", run)
-            _judge_runs[key] = run
-    return _judge_runs[key]
+    items = [JudgeItem(r["video_name"], r["caption"], r["prediction"]) for r in records]
+    return judge_once("favor_caption", items, "favor_caption", "favor_caption: no GPT-assisted scores in this run ({reason})")
 
 
 def _gpt_metric(key: str):

@@ -7,11 +7,11 @@ the letter extracted from the output).
 
 from __future__ import annotations
 
-from metrics import accuracy, extract_choice, strip_reasoning
-from metrics.favor_mcqa import favor_judge, official_task_accuracy
-from prompts import read_prompt
+from finemotion_eval.metrics import DEFAULT_LETTERS, extract_choice, strip_reasoning
+from finemotion_eval.metrics.favor_mcqa import favor_judge, official_task_accuracy, official_task_stderr
+from finemotion_eval.prompts import read_prompt
 
-LETTERS = "ABCDE"
+LETTERS = DEFAULT_LETTERS[:5]  # FAVOR questions have five options
 
 
 def doc_to_text_official(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
@@ -32,31 +32,42 @@ def _record(doc: dict, output: str, correct: bool, prediction: str | None) -> di
     return {"qid": doc["qid"], "task": doc["task"], "correct": correct, "prediction": prediction, "output": output}
 
 
-def process_results_official(doc: dict, results: list[str]) -> dict[str, dict]:
+def process_results_official(doc: dict, results: list[str]) -> dict:
     output = results[0] if results else ""
     record = _record(doc, output, favor_judge(output, doc["answer"], doc["options"]), None)
-    return {"acc_official": record, "acc_actual_counts": record}
+    # acc_official's standard error is a metric of its own named `acc_official_stderr`, lmms-eval's key for the
+    # standard error of `acc_official`: it must come after acc_official, whose own (N/A) value it overwrites.
+    return {"acc_official": record, "acc_official_stderr": record, "acc_actual_counts": _percent(record["correct"])}
 
 
-def process_results_letter(doc: dict, results: list[str]) -> dict[str, dict]:
+def process_results_letter(doc: dict, results: list[str]) -> dict:
     output = results[0] if results else ""
     prediction = extract_choice(output, doc["options"], LETTERS[: len(doc["options"])])
     answer_letter = LETTERS[list(doc["options"]).index(doc["answer"])]
     record = _record(doc, strip_reasoning(output), prediction == answer_letter, prediction)
-    return {"accuracy": record, "unparseable": record}
+    return {"accuracy": _percent(record["correct"]), "unparseable": record}
+
+
+def _percent(correct: bool) -> float:
+    """A per-question 0/100 for lmms-eval's ``mean``: the accuracy in %, with lmms-eval's standard error."""
+    return 100.0 if correct else 0.0
+
+
+def _task_of(records: list[dict]) -> str:
+    tasks = {r["task"] for r in records}
+    if len(tasks) != 1:
+        raise ValueError(f"official FAVOR accuracy is per task; got records of {sorted(tasks)}")
+    return tasks.pop()
 
 
 def accuracy_official_denominator(records: list[dict]) -> float:
     """Official: correct answers over the task's fixed denominator, x100, rounded to 2 decimals."""
-    tasks = {r["task"] for r in records}
-    if len(tasks) != 1:
-        raise ValueError(f"official FAVOR accuracy is per task; got records of {sorted(tasks)}")
-    return official_task_accuracy(tasks.pop(), sum(r["correct"] for r in records))
+    return official_task_accuracy(_task_of(records), sum(r["correct"] for r in records))
 
 
-def accuracy_actual_counts(records: list[dict]) -> float:
-    """VLMEvalKit's variant: correct answers over the questions actually evaluated, x100."""
-    return accuracy([r["correct"] for r in records])
+def official_denominator_stderr(records: list[dict]) -> float:
+    """The standard error of :func:`accuracy_official_denominator`."""
+    return official_task_stderr(_task_of(records), sum(r["correct"] for r in records))
 
 
 def unparseable_count(records: list[dict]) -> int:

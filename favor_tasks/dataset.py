@@ -8,17 +8,16 @@ Both become question rows of :data:`QUESTION_FEATURES`; the video layout also yi
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import datasets
 
-from finemotion import config, prepared
-from metrics.favor_mcqa import FAVOR_TASKS
+from finemotion_eval import locations, prepared
+from finemotion_eval.metrics.favor_mcqa import FAVOR_TASKS
 
 SCHEMA_VERSION = 1
 CAPTION_CONFIG = "CAPTION"
@@ -65,11 +64,8 @@ class FavorLoadReport:
 
     def summary(self) -> str:
         tasks = ", ".join(f"{t} {n}" for t, n in self.per_task.items())
-        return f"{self.source} ({self.layout} layout): {self.videos} videos, {self.questions} questions ({tasks}), {self.captions} captions"
-
-
-def video_stem(name: str) -> str:
-    return name[: -len(".mp4")] if name.endswith(".mp4") else name
+        return (f"{self.source} ({self.layout} layout): {self.videos} videos, {self.questions} questions ({tasks}), "
+                f"{self.captions} captions")
 
 
 def _question_row(item: Mapping, video_name: str, qid: str, where: str) -> dict:
@@ -99,7 +95,7 @@ def load_release(path: str | Path, video_dir: str | Path | None = None) -> tuple
     if "questions" in data[0]:
         report.layout = "video"
         for item in data:
-            name = video_stem(item["video_name"])
+            name = prepared.video_name_of(item["video_name"])
             for n, question in enumerate(item["questions"], start=1):
                 questions.append(_question_row(question, name, question.get("question_key", f"{name}_{n}"), path.name))
             if all(key in item for key in CAPTION_FIELDS):
@@ -110,16 +106,16 @@ def load_release(path: str | Path, video_dir: str | Path | None = None) -> tuple
         for item in data:
             if "video_name" not in item:
                 raise FavorFormatError(f"{path.name}: a question has no video_name")
-            name = video_stem(item["video_name"])
+            name = prepared.video_name_of(item["video_name"])
             seen[name] += 1
             questions.append(_question_row(item, name, item.get("question_key", f"{name}_{seen[name]}"), path.name))
     qids = Counter(q["qid"] for q in questions)
     duplicated = [qid for qid, n in qids.items() if n > 1]
     if duplicated:
         raise FavorFormatError(f"{path.name}: duplicated question ids, e.g. {duplicated[:3]}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = prepared.file_sha256(path)
     for row in (*questions, *captions):
-        row["video"] = str(Path(video_dir).resolve() / f"{row['video_name']}.mp4") if video_dir else f"{row['video_name']}.mp4"
+        row["video"] = prepared.clip_path(video_dir, row["video_name"])
         row["source"], row["source_sha256"] = path.name, digest
     report.videos = len({q["video_name"] for q in questions} | {c["video_name"] for c in captions})
     report.questions, report.captions = len(questions), len(captions)
@@ -127,7 +123,9 @@ def load_release(path: str | Path, video_dir: str | Path | None = None) -> tuple
     return questions, captions, report
 
 
-def write_prepared(questions: list[dict], captions: list[dict], out_dir: str | Path, report: FavorLoadReport, video_dir: str | Path) -> Path:
+def write_prepared(
+    questions: list[dict], captions: list[dict], out_dir: str | Path, report: FavorLoadReport, video_dir: str | Path
+) -> Path:
     manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
     return prepared.write_prepared([*questions, *captions], out_dir, (*FAVOR_TASKS, CAPTION_CONFIG), manifest,
                                    "FAVOR-Bench prepared by finemotion-eval (schema in docs/data.md).", combined=FAVOR_TASKS)
@@ -139,10 +137,10 @@ def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = 
 
 
 def load_configured_task(task: str) -> datasets.Dataset:
-    """One task (or ``CAPTION``) from the user's prepared folder (``finemotion.config``), clips re-pointed if asked."""
-    return load_prepared(config.data_dir(config.FAVOR), task, video_dir=config.video_override(config.FAVOR))
+    """One task (or ``CAPTION``) from the user's prepared folder (``finemotion_eval.locations``), clips re-pointed if asked."""
+    return load_prepared(locations.data_dir(locations.FAVOR), task, video_dir=locations.video_override(locations.FAVOR))
 
 
 def doc_to_visual(doc: Mapping) -> list[str]:
     """The clip of a row, checked to exist: nothing is evaluated without its video."""
-    return [config.existing_video(doc["video"], config.FAVOR, doc["qid"])]
+    return [locations.existing_video(doc["video"], locations.FAVOR, doc["qid"])]

@@ -5,7 +5,7 @@ strings only). This project never commits them. Sources, in order:
 
 1. a user path to a JSON dump (``{name: list | dict}``) or to the official ``.pkl``;
 2. a download of the ``.pkl`` from the official GitHub repository at a pinned commit into
-   ``~/.cache/finemotion/favor/``, verified by a SHA-256 over the canonical JSON of its content.
+   ``<cache root>/favor/`` (``finemotion_eval.settings.cache_root``), verified by a SHA-256 over the canonical JSON of its content.
 
 The ``.pkl`` is never unpickled: ``decode_plain_pickle`` walks its opcodes with ``pickletools`` and
 builds only lists, dicts, tuples, strings, numbers, booleans and None, refusing every other opcode
@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from finemotion_eval.settings import cache_root, env
 
 OFFICIAL_REPO = "FAVOR-Bench/FAVOR-Bench"
 OFFICIAL_PATH = "LLM-free/FAVOR_Dictionary/action_extraction_dicts.pkl"
@@ -46,9 +48,8 @@ class WordlistError(RuntimeError):
 
 
 def default_cache_dir() -> Path:
-    """``~/.cache/finemotion/favor/`` (honours XDG_CACHE_HOME)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "finemotion" / "favor"
+    """``<cache root>/favor/``."""
+    return cache_root() / "favor"
 
 
 def official_url(commit: str = PINNED_COMMIT) -> str:
@@ -132,7 +133,7 @@ def load_wordlists(path: str | os.PathLike[str] | None = None, *, verify: bool =
     ``verify=True`` also checks the content checksum. Raises WordlistError with the next step to take.
     """
     if path is None:
-        path = os.environ.get(ENV_VAR)
+        path = env(ENV_VAR)
     if path is None:
         cached = default_cache_dir() / "action_extraction_dicts.json"
         if cached.exists():

@@ -6,14 +6,14 @@
 Importing this package sends nothing and needs no API key; the endpoint is contacted by ``judge_items``.
 """
 
-from judges.aggregate import TaskScores, mabench_final_score, mabench_open_average, mabench_open_levels, task_scores
-from judges.cache import ReplyCache, cache_key
-from judges.client import JudgeRequestError, RequestBudgetExhausted
-from judges.config import JudgeConfig
-from judges.parse import ScoreParseError, parse_scores
-from judges.rubric import BUILTIN_RUBRICS, Rubric
-from judges.runner import JudgeItem, JudgeResult, JudgeRun, judge_items, judge_items_async
-from judges.usage import JudgeUsage
+from finemotion_eval.judges.aggregate import TaskScores, task_scores
+from finemotion_eval.judges.cache import ReplyCache, cache_key
+from finemotion_eval.judges.client import JudgeRequestError, RequestBudgetExhausted
+from finemotion_eval.judges.config import JudgeConfig
+from finemotion_eval.judges.parse import ScoreParseError, parse_scores
+from finemotion_eval.judges.rubric import BUILTIN_RUBRICS, Rubric
+from finemotion_eval.judges.runner import JudgeItem, JudgeResult, JudgeRun, judge_items, judge_items_async
+from finemotion_eval.judges.usage import JudgeUsage
 
 __all__ = [
     "BUILTIN_RUBRICS",
@@ -31,9 +31,6 @@ __all__ = [
     "cache_key",
     "judge_items",
     "judge_items_async",
-    "mabench_final_score",
-    "mabench_open_average",
-    "mabench_open_levels",
     "parse_scores",
     "task_scores",
 ]

@@ -1,15 +1,17 @@
-"""Pure functions from judge results to task scores: per-key means that skip failures, MA-Bench totals."""
+"""Pure functions from judge results to task scores: per-key means that skip failures.
+
+Benchmark totals (the MA-Bench open AVG, the MAC 2026 final score) are in ``metrics.accuracy``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
-from judges.runner import JudgeResult
-from metrics.accuracy import mac2026_final_score, open_average
+from finemotion_eval.judges.runner import JudgeResult
 
-__all__ = ["TaskScores", "mabench_final_score", "mabench_open_average", "mabench_open_levels", "task_scores"]
+__all__ = ["TaskScores", "task_scores"]
 
 
 @dataclass(frozen=True)
@@ -28,20 +30,3 @@ def task_scores(results: Sequence[JudgeResult], keys: Sequence[str]) -> TaskScor
         raise ValueError(f"no item of {len(results)} was scored by the judge: the task has no score")
     means = {key: fmean(scores[key] for scores in scored) for key in keys}
     return TaskScores(means=means, scored=len(scored), failed=len(results) - len(scored))
-
-
-def mabench_open_levels(madu: TaskScores, mare: TaskScores) -> dict[str, float]:
-    """The six open-ended level scores named as in ``metrics.accuracy.MABENCH_OPEN_LEVELS``."""
-    levels = {f"MADU_{key}": value for key, value in madu.means.items()}
-    levels.update({f"MARE_{key}": value for key, value in mare.means.items()})
-    return levels
-
-
-def mabench_open_average(madu: TaskScores, mare: TaskScores) -> float:
-    """The table's open AVG: mean of the six level scores (0-5)."""
-    return open_average(mabench_open_levels(madu, mare))
-
-
-def mabench_final_score(closed: Mapping[str, float], madu: TaskScores, mare: TaskScores) -> float:
-    """MAC 2026 final score from the six closed accuracies (%) and the two judged tasks."""
-    return mac2026_final_score(closed, mabench_open_levels(madu, mare))

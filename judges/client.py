@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from judges.config import JudgeConfig
-from judges.usage import JudgeUsage
+from finemotion_eval.judges.config import JudgeConfig
+from finemotion_eval.judges.usage import JudgeUsage
 
 if TYPE_CHECKING:
     import httpx

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from finemotion_eval.settings import env
+
 __all__ = ["JudgeConfig"]
 
 _ENV_BASE_URL = "FINEMOTION_JUDGE_BASE_URL"
@@ -50,9 +52,9 @@ class JudgeConfig:
         if unknown:
             raise TypeError(f"unknown JudgeConfig fields: {', '.join(sorted(unknown))}")
         values: dict[str, Any] = {
-            "model": os.environ.get(_ENV_MODEL, ""),
-            "base_url": os.environ.get(_ENV_BASE_URL) or None,
-            "api_key": os.environ.get(_ENV_API_KEY) or os.environ.get(_ENV_FALLBACK_KEY, ""),
+            "model": env(_ENV_MODEL) or "",
+            "base_url": env(_ENV_BASE_URL),
+            "api_key": env(_ENV_API_KEY) or os.environ.get(_ENV_FALLBACK_KEY, ""),
         }
         values.update(overrides)
         return cls(**values)

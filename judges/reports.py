@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
-from judges.runner import JudgeRun
+from finemotion_eval.judges.runner import JudgeRun
+from finemotion_eval.settings import cache_dir, env
 
 JUDGE_CACHE_ENV = "FINEMOTION_JUDGE_CACHE"
 JUDGE_REPORTS_ENV = "FINEMOTION_JUDGE_REPORTS"
-_CACHE_HOME = Path.home() / ".cache" / "finemotion"
 
 
 def default_cache_path() -> Path:
-    """``$FINEMOTION_JUDGE_CACHE`` or ``~/.cache/finemotion/judge_cache.sqlite`` (its folder created)."""
-    path = Path(os.environ.get(JUDGE_CACHE_ENV) or _CACHE_HOME / "judge_cache.sqlite")
+    """``$FINEMOTION_JUDGE_CACHE`` or ``<cache root>/judge_cache.sqlite`` (its folder created)."""
+    configured = env(JUDGE_CACHE_ENV)
+    path = Path(configured) if configured else cache_dir() / "judge_cache.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def write_report(name: str, run: JudgeRun) -> Path:
     """Keep every score with its judge model and prompt version; print usage, failures and the path."""
-    folder = Path(os.environ.get(JUDGE_REPORTS_ENV) or _CACHE_HOME / "judge_reports")
+    configured = env(JUDGE_REPORTS_ENV)
+    folder = Path(configured) if configured else cache_dir("judge_reports")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}_{time.strftime('%Y%m%d-%H%M%S')}_{run.prompt_version}.json"
     path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")

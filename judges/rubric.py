@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from judges.parse import parse_scores
-from prompts import read_prompt
+from finemotion_eval.judges.parse import parse_scores
+from finemotion_eval.prompts import read_prompt
 
 __all__ = ["BUILTIN_RUBRICS", "Rubric"]
 

@@ -5,24 +5,25 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from judges.cache import ReplyCache, cache_key
-from judges.client import ChatClient, JudgeRequestError
-from judges.config import JudgeConfig
-from judges.parse import ScoreParseError
-from judges.rubric import Rubric
-from judges.usage import JudgeUsage
+from finemotion_eval.judges.cache import ReplyCache, cache_key
+from finemotion_eval.judges.client import ChatClient, JudgeRequestError
+from finemotion_eval.judges.config import JudgeConfig
+from finemotion_eval.judges.rubric import Rubric
+from finemotion_eval.judges.usage import JudgeUsage
 
-__all__ = ["JudgeItem", "JudgeResult", "JudgeRun", "judge_items", "judge_items_async"]
+__all__ = ["JudgeItem", "JudgeResult", "JudgeRun", "ask_cached", "judge_items", "judge_items_async"]
 
 log = logging.getLogger(__name__)
 
-# (scores, error, raw reply): exactly one of scores and error is set.
-_Outcome = tuple[dict[str, int] | None, str | None, str | None]
+T = TypeVar("T")
+Messages = list[dict[str, str]]
+# (what the reply reads as, error, raw reply): exactly one of the first two is set.
+_Outcome = tuple[T | None, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -107,63 +108,90 @@ async def judge_items_async(
     if len(set(ids)) != len(ids):
         raise ValueError("judge item ids must be unique")
     usage = JudgeUsage(items=len(items))
-    keys = [cache_key(config.model, rubric.messages(i.ground_truth, i.prediction), config.sampling()) for i in items]
-    # Items with identical requests share one judgement instead of racing for the same answer.
-    first_item: dict[str, JudgeItem] = {}
-    for key, item in zip(keys, items):
-        first_item.setdefault(key, item)
-    outcomes: dict[str, _Outcome] = {}
-    with ReplyCache(cache_path) as cache:
-        for key in first_item:
-            cached = _cached_outcome(cache, key, rubric)
-            if cached is not None:
-                outcomes[key] = cached
-        pending = [key for key in first_item if key not in outcomes]
-        if pending:
-            client = ChatClient(config, usage)  # created only when something must be sent
-            try:
-                judged = await asyncio.gather(
-                    *(_judge_one(rubric, config.model, usage, client, cache, key, first_item[key]) for key in pending)
-                )
-            finally:
-                await client.aclose()
-            outcomes.update(zip(pending, judged))
+    requests = [rubric.messages(item.ground_truth, item.prediction) for item in items]
+    outcomes = await ask_cached(requests, rubric.parse_reply, config, cache_path, usage, repair=rubric.repair_messages)
     version = rubric.version
-    results = [JudgeResult(item.id, *outcomes[key], config.model, version) for item, key in zip(items, keys)]
-    sent_keys = set(pending)
-    usage.cached = sum(1 for key in keys if key not in sent_keys)
+    results = [JudgeResult(item.id, *outcome, config.model, version) for item, outcome in zip(items, outcomes)]
     usage.failed = sum(1 for result in results if not result.ok)
     log.info("%s (%s)", usage.summary(), rubric.name)
     return JudgeRun(rubric.name, rubric.keys, config.model, version, results, usage)
 
 
-async def _judge_one(
-    rubric: Rubric, model: str, usage: JudgeUsage, client: ChatClient, cache: ReplyCache, key: str, item: JudgeItem
-) -> _Outcome:
-    """Ask the judge about one item, and once more for bare JSON if the reply is unreadable."""
-    messages = rubric.messages(item.ground_truth, item.prediction)
+async def ask_cached(
+    requests: Sequence[Messages],
+    read: Callable[[str], T],
+    config: JudgeConfig,
+    cache_path: str | Path | None,
+    usage: JudgeUsage,
+    repair: Callable[[Messages, str], Messages] | None = None,
+) -> list[_Outcome[T]]:
+    """The endpoint's reply to each request, in order, as ``read`` reads it; from the reply cache when it can be.
+
+    ``read`` raises ``ValueError`` on an unreadable reply. A cached reply it rejects was stored under an older,
+    more lenient reader and is asked again. The rest are sent concurrently, an unreadable reply gets one
+    ``repair`` request when given, and each readable reply is cached the moment it arrives. ``usage.cached``
+    counts the requests answered from the cache.
+    """
+    keys = [cache_key(config.model, messages, config.sampling()) for messages in requests]
+    # Identical requests share one reply instead of racing for the same answer.
+    unique = dict(zip(keys, requests))
+    outcomes: dict[str, _Outcome[T]] = {}
+    with ReplyCache(cache_path) as cache:
+        for key in unique:
+            cached = _cached_outcome(cache, key, read)
+            if cached is not None:
+                outcomes[key] = cached
+        pending = [key for key in unique if key not in outcomes]
+        if pending:
+            client = ChatClient(config, usage)  # created only when something must be sent
+            try:
+                asked = await asyncio.gather(
+                    *(_ask_one(client, cache, config.model, usage, key, unique[key], read, repair) for key in pending)
+                )
+            finally:
+                await client.aclose()
+            outcomes.update(zip(pending, asked))
+    sent = set(pending)
+    usage.cached += sum(1 for key in keys if key not in sent)
+    return [outcomes[key] for key in keys]
+
+
+async def _ask_one(
+    client: ChatClient,
+    cache: ReplyCache,
+    model: str,
+    usage: JudgeUsage,
+    key: str,
+    messages: Messages,
+    read: Callable[[str], T],
+    repair: Callable[[Messages, str], Messages] | None,
+) -> _Outcome[T]:
+    """Send one request, and once more (``repair``) if the reply is unreadable; cache a readable reply."""
     reply: str | None = None
     try:
         reply = (await client.complete(messages)).text
         try:
-            scores = rubric.parse_reply(reply)
-        except ScoreParseError:
+            value = read(reply)
+        except ValueError:
+            if repair is None:
+                raise
             usage.repairs += 1
-            reply = (await client.complete(rubric.repair_messages(messages, reply))).text
-            scores = rubric.parse_reply(reply)
-    except ScoreParseError as error:
-        return None, f"unreadable judge reply, also after a repair request: {error}", reply
+            reply = (await client.complete(repair(messages, reply))).text
+            value = read(reply)
+    except ValueError as error:  # ChatClient.complete raises only JudgeRequestError: this is ``read``'s
+        also = ", also after a repair request" if repair is not None else ""
+        return None, f"unreadable judge reply{also}: {error}", reply
     except JudgeRequestError as error:
         return None, str(error), reply
     cache.put(key, model, reply)
-    return scores, None, reply
+    return value, None, reply
 
 
-def _cached_outcome(cache: ReplyCache, key: str, rubric: Rubric) -> _Outcome | None:
+def _cached_outcome(cache: ReplyCache, key: str, read: Callable[[str], T]) -> _Outcome[T] | None:
     reply = cache.get(key)
     if reply is None:
         return None
     try:
-        return rubric.parse_reply(reply), None, reply
-    except ScoreParseError:
-        return None  # stored under an older, more lenient parser: ask again
+        return read(reply), None, reply
+    except ValueError:
+        return None  # stored under an older, more lenient reader: ask again

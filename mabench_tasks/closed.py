@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
+import sys
 
-from mabench_tasks.dataset import CHOICE_TASKS, format_question
-from metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
-from prompts import read_prompt
+from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, format_question
+from finemotion_eval.metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
+from finemotion_eval.prompts import read_prompt
 
 DEFAULT_PROMPTS = {"choice": "mabench/closed_choice.txt", "yes_no": "mabench/closed_yes_no.txt"}
 
@@ -30,7 +30,7 @@ def parse_prediction(doc: dict, output: str) -> str | None:
     return extract_yes_no(output)
 
 
-def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
+def process_results(doc: dict, results: list[str]) -> dict:
     output = results[0] if results else ""
     record = {
         "qid": doc["qid"],
@@ -39,20 +39,29 @@ def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
         "output": strip_reasoning(output),
         "answer": doc["answer"],
     }
-    return {"accuracy": record, "unparseable": record, "mac2026_final": record}
+    scores: dict = {"n_scored": record, "unparseable": record, "mac2026_final": record}
+    if doc["answer"] is not None:
+        # A per-question 0/100 under lmms-eval's `mean`: the accuracy in %, with lmms-eval's standard error.
+        # A question without an answer has no score at all (not 0): it is left out of the accuracy.
+        scores["accuracy"] = 100.0 if record["prediction"] == doc["answer"] else 0.0
+    return scores
 
 
 def accuracy_percent(records: list[dict]) -> float:
     """Accuracy in % over questions with a known answer; an unparseable prediction counts as wrong."""
     scored = [r for r in records if r["answer"] is not None]
+    return accuracy([r["prediction"] == r["answer"] for r in scored]) if scored else math.nan
+
+
+def scored_count(records: list[dict]) -> int:
+    """How many questions have an answer to score against; says why on stderr when none has."""
+    scored = sum(r["answer"] is not None for r in records)
     if not scored:
-        warnings.warn(
-            "MA-Bench: none of these questions has an answer (the official full file ships none); accuracy is "
-            "NaN. Export predictions with `finemotion mabench export` for the challenge server.",
-            stacklevel=2,
-        )
-        return math.nan
-    return accuracy([r["prediction"] == r["answer"] for r in scored])
+        # lmms-eval silences Python warnings, so this goes to stderr.
+        print(f"finemotion: {records[0]['task'] if records else 'MA-Bench'}: none of the {len(records)} questions has "
+              "an answer (the official full file ships none), so there is no accuracy. Export the predictions with "
+              "`finemotion mabench export` for the challenge server.", file=sys.stderr)
+    return scored
 
 
 def unparseable_count(records: list[dict]) -> int:

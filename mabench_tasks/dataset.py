@@ -8,22 +8,22 @@ whose ``configs`` let ``datasets.load_dataset(folder, "cmar", split="test")`` re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import datasets
 
-from finemotion import config, prepared
+from finemotion_eval import locations, prepared
+from finemotion_eval.metrics import DEFAULT_LETTERS, MABENCH_CLOSED_TASKS, MABENCH_OPEN_TASKS
 
-TASKS = ("CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE")
-CLOSED_TASKS = TASKS[:6]
-CHOICE_TASKS = ("CMAR", "FMAR")
-YES_NO_TASKS = ("SAD", "MAD", "MAS", "PPR")
+CLOSED_TASKS = MABENCH_CLOSED_TASKS
+TASKS = (*CLOSED_TASKS, *MABENCH_OPEN_TASKS)
+CHOICE_TASKS = CLOSED_TASKS[:2]  # CMAR, FMAR: lettered options
+YES_NO_TASKS = CLOSED_TASKS[2:]
 # Names used for the same tasks in write-ups (MMAD) and in the starter kit's history (CMAC, FMAC).
 TASK_ALIASES = {"MMAD": "MAD", "CMAC": "CMAR", "FMAC": "FMAR"}
 SCHEMA_VERSION = 1
@@ -86,7 +86,7 @@ def split_question(text: str) -> tuple[str, list[str]]:
     lines = text.split("\n")
     first_option = next((i for i, line in enumerate(lines) if _OPTION_LINE.match(line)), len(lines))
     options = []
-    for expected, line in zip("ABCDEFG", lines[first_option:]):
+    for expected, line in zip(DEFAULT_LETTERS, lines[first_option:]):
         match = _OPTION_LINE.match(line)
         if not match or match.group(1) != expected:
             raise MABenchFormatError(f"option lines out of order in question {text!r}")
@@ -98,17 +98,13 @@ def split_question(text: str) -> tuple[str, list[str]]:
 
 def format_question(stem: str, options: Iterable[str]) -> str:
     """The official question text: the stem, then one ``X. option`` line per option."""
-    return "\n".join([stem, *(f"{letter}. {option}" for letter, option in zip("ABCDEFG", options))])
+    return "\n".join([stem, *(f"{letter}. {option}" for letter, option in zip(DEFAULT_LETTERS, options))])
 
 
 def strip_option_code(option: str) -> tuple[str, bool]:
     """Remove a leaked ``" - <code>"`` suffix; say whether there was one."""
     stripped = _LEAKED_CODE.sub("", option)
     return stripped, stripped != option
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read_json_list(path: Path) -> list[dict]:
@@ -125,7 +121,7 @@ def _video_name(record: Mapping, path: Path) -> str:
     name = record.get("video_name") or record.get("video")
     if not name:
         raise MABenchFormatError(f"{path}: question {record.get('qid')!r} has neither 'video_name' nor 'video'")
-    return name[: -len(".mp4")] if name.endswith(".mp4") else name
+    return prepared.video_name_of(name)
 
 
 def read_answers(path: str | Path) -> dict[str, str]:
@@ -160,7 +156,7 @@ def load_official(
     path = Path(path)
     records = _read_json_list(path)
     report = LoadReport(source=path.name)
-    digest = _sha256(path)
+    digest = prepared.file_sha256(path)
     renamed: Counter[str] = Counter()
     rows = []
     for record in records:
@@ -185,7 +181,7 @@ def load_official(
         name = _video_name(record, path)
         rows.append(
             {
-                "video": str(Path(video_dir).resolve() / f"{name}.mp4") if video_dir else f"{name}.mp4",
+                "video": prepared.clip_path(video_dir, name),
                 "video_name": name,
                 "qid": qid,
                 "task": task,
@@ -209,9 +205,10 @@ def to_dataset(rows: list[dict]) -> datasets.Dataset:
 
 
 def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, video_dir: str | Path) -> Path:
-    """Write ``rows`` as a prepared folder (``finemotion.prepared``) for our tasks and ``datasets``."""
+    """Write ``rows`` as a prepared folder (``finemotion_eval.prepared``) for our tasks and ``datasets``."""
     manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
-    return prepared.write_prepared(rows, out_dir, TASKS, manifest, "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md).")
+    description = "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md)."
+    return prepared.write_prepared(rows, out_dir, TASKS, manifest, description)
 
 
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:
@@ -220,10 +217,10 @@ def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = 
 
 
 def load_configured_task(task: str) -> datasets.Dataset:
-    """One task from the user's prepared folder (``finemotion.config``), clips re-pointed if asked."""
-    return load_prepared(config.data_dir(config.MABENCH), task, video_dir=config.video_override(config.MABENCH))
+    """One task from the user's prepared folder (``finemotion_eval.locations``), clips re-pointed if asked."""
+    return load_prepared(locations.data_dir(locations.MABENCH), task, video_dir=locations.video_override(locations.MABENCH))
 
 
 def doc_to_visual(doc: Mapping) -> list[str]:
     """The clip of a question, checked to exist: no question is ever evaluated without its video."""
-    return [config.existing_video(doc["video"], config.MABENCH, doc["qid"])]
+    return [locations.existing_video(doc["video"], locations.MABENCH, doc["qid"])]

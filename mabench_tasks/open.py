@@ -1,23 +1,24 @@
 """MADU and MARE: free-text answers scored by an LLM judge on three 0-5 levels (see ``judges``).
 
-lmms-eval aggregates each metric separately; the judge runs once per task (the first aggregation asks
-it, the others reuse the run), all items concurrently, with every reply in the on-disk cache, so a
-re-run sends nothing already judged. The judge is built only here, at aggregation time: the tasks
-load, list and generate without any judge setting or API key.
+lmms-eval aggregates each metric separately; the judge runs once per task (``judges.corpus``: the first
+aggregation asks it, the others reuse the run), all items concurrently, with every reply in the on-disk
+cache, so a re-run sends nothing already judged. The tasks load, list and generate without any judge
+setting or API key.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from statistics import fmean
 
-from judges import JudgeConfig, JudgeItem, JudgeRun, Rubric, judge_items, task_scores
-from judges.reports import default_cache_path, write_report
-from metrics import strip_reasoning
-from prompts import read_prompt
+from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
+from finemotion_eval.judges.corpus import judge_once
+from finemotion_eval.metrics import strip_reasoning
+from finemotion_eval.metrics.accuracy import mac2026_from_terms, mac2026_open_term
+from finemotion_eval.prompts import read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
-_runs: dict[tuple, JudgeRun | None] = {}
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
@@ -38,20 +39,10 @@ def judged(records: list[dict]) -> JudgeRun | None:
         warnings.warn("MA-Bench: no reference answers for these open questions (the official full file has "
                       "none): nothing to judge; export the predictions instead.", stacklevel=2)
         return None
-    key = tuple((r["qid"], r["prediction"]) for r in scorable)
-    if key not in _runs:
-        task = scorable[0]["task"]
-        try:
-            judge = JudgeConfig.from_env()
-        except ValueError as err:  # no judge configured: NaN scores, the rest of the run is kept
-            warnings.warn(f"MA-Bench {task}: not judged ({err}; see docs/judges.md); its scores are NaN", stacklevel=2)
-            _runs[key] = None
-            return None
-        items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
-        run = judge_items(items, Rubric.load(RUBRICS[task]), judge, default_cache_path())
-        write_report(f"mabench_{task.lower()}", run)
-        _runs[key] = run
-    return _runs[key]
+    task = scorable[0]["task"]
+    items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
+    unconfigured = f"MA-Bench {task}: not judged ({{reason}}); its scores are NaN"
+    return judge_once(f"mabench_{task.lower()}", items, RUBRICS[task], unconfigured)
 
 
 def _level_means(records: list[dict]) -> dict[str, float] | None:
@@ -85,7 +76,7 @@ def level_3(records: list[dict]) -> float:
 def level_average(records: list[dict]) -> float:
     """Mean of the task's three levels; the group's mean of this over MADU and MARE is the open AVG."""
     means = _level_means(records)
-    return math.nan if means is None else sum(means.values()) / 3
+    return math.nan if means is None else fmean(means.values())
 
 
 def judge_failures(records: list[dict]) -> int:
@@ -95,17 +86,19 @@ def judge_failures(records: list[dict]) -> int:
 
 
 def mac2026_term(records: list[dict]) -> float:
-    """This task's part of the MAC 2026 final score: 20 x the sum of its three level scores."""
-    return 20 * 3 * level_average(records)
+    """This task's term of the MAC 2026 final score (``metrics.accuracy.mac2026_open_term`` of its levels)."""
+    means = _level_means(records)
+    return math.nan if means is None else mac2026_open_term(means.values())
 
 
 def mac2026_final_from_terms(terms: list[float], sizes: list[int], weight_by_size: bool = False) -> float:
-    """Group aggregation for ``mabench``: ``(6 closed accuracies + 20 x 6 open levels) / 12``.
+    """Group aggregation for ``mabench``: the MAC 2026 final score from the eight tasks' ``mac2026_final`` terms.
 
-    Each closed task contributes its accuracy and each open task 20 x the sum of its levels, so the
-    final score is the sum of the eight terms over 12. With any task missing there is no final score.
+    Each closed task's term is its accuracy and each open task's is ``mac2026_term``; with any task
+    missing there is no final score (NaN, with a warning).
     """
-    if len(terms) != 8:
-        warnings.warn(f"the MAC 2026 final score needs all eight MA-Bench tasks; got {len(terms)}", stacklevel=2)
+    try:
+        return mac2026_from_terms(terms)
+    except ValueError as err:
+        warnings.warn(str(err), stacklevel=2)
         return math.nan
-    return sum(terms) / 12

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from mabench_tasks.dataset import CLOSED_TASKS, MABenchFormatError, canonical_qid
-from mabench_tasks.closed import parse_prediction
-from metrics import accuracy, closed_average
+from finemotion_eval.mabench_tasks.closed import parse_prediction
+from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, MABenchFormatError, canonical_qid
+from finemotion_eval.metrics import accuracy, closed_average
 
 
 def read_predictions(path: str | Path) -> dict[str, str]:
@@ -79,7 +79,8 @@ def submission_from_samples(sample_files: Iterable[str | Path], prompts: Mapping
         for line in Path(sample_file).read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
-            record = json.loads(line).get("accuracy")
+            # Every closed-task metric but `accuracy` (a 0/100 number) logs the question's whole record.
+            record = json.loads(line).get("unparseable")
             if not isinstance(record, dict) or "qid" not in record:
                 raise MABenchFormatError(f"{sample_file}: not a sample log of a finemotion MA-Bench task")
             answers[record["qid"]] = record["prediction"] if record["prediction"] is not None else record["output"]

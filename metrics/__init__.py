@@ -3,16 +3,17 @@
 No harness imports: lmms-eval task code calls these, and they are testable on their own.
 """
 
-from metrics.accuracy import (
+from finemotion_eval.metrics.accuracy import (
     MABENCH_CLOSED_TASKS,
     MABENCH_OPEN_LEVELS,
+    MABENCH_OPEN_TASKS,
     accuracy,
     closed_average,
     mac2026_final_score,
     open_average,
     random_expected_accuracy,
 )
-from metrics.choice import (
+from finemotion_eval.metrics.choice import (
     DEFAULT_LETTERS,
     extract_choice,
     extract_yes_no,
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_LETTERS",
     "MABENCH_CLOSED_TASKS",
     "MABENCH_OPEN_LEVELS",
+    "MABENCH_OPEN_TASKS",
     "accuracy",
     "closed_average",
     "extract_choice",

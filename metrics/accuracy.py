@@ -6,24 +6,36 @@ paper's main table. Nothing is rounded here; round only for display.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
 
 __all__ = [
     "MABENCH_CLOSED_TASKS",
+    "MABENCH_JUDGE_LEVELS",
     "MABENCH_OPEN_LEVELS",
+    "MABENCH_OPEN_TASKS",
+    "MAC2026_TASKS",
     "accuracy",
     "closed_average",
     "mac2026_final_score",
+    "mac2026_from_terms",
+    "mac2026_open_term",
     "open_average",
     "random_expected_accuracy",
 ]
 
 MABENCH_CLOSED_TASKS: tuple[str, ...] = ("CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR")
-MABENCH_OPEN_LEVELS: tuple[str, ...] = ("MADU_L1", "MADU_L2", "MADU_L3", "MARE_L1", "MARE_L2", "MARE_L3")
+MABENCH_OPEN_TASKS: tuple[str, ...] = ("MADU", "MARE")
+MABENCH_JUDGE_LEVELS: tuple[str, ...] = ("L1", "L2", "L3")  # the score keys of each open task's judge rubric
+MABENCH_OPEN_LEVELS: tuple[str, ...] = tuple(f"{task}_{level}" for task in MABENCH_OPEN_TASKS for level in MABENCH_JUDGE_LEVELS)
+MAC2026_TASKS = len(MABENCH_CLOSED_TASKS) + len(MABENCH_OPEN_TASKS)  # one term of the final score each
 
 _MAX_ACCURACY = 100.0
 _MAX_JUDGE_SCORE = 5.0
+# The final score averages twelve parts, six accuracies and six judge scores; this factor (20) puts a
+# 0-5 judge score on the 0-100 accuracy scale, so that all twelve weigh the same.
+_JUDGE_TO_PERCENT = _MAX_ACCURACY / _MAX_JUDGE_SCORE
+_MAC2026_PARTS = len(MABENCH_CLOSED_TASKS) + len(MABENCH_OPEN_LEVELS)
 
 
 def _select(scores: Mapping[str, float], keys: Sequence[str], upper: float) -> list[float]:
@@ -55,15 +67,28 @@ def open_average(level_scores: Mapping[str, float]) -> float:
     return fmean(_select(level_scores, MABENCH_OPEN_LEVELS, _MAX_JUDGE_SCORE))
 
 
-def mac2026_final_score(closed: Mapping[str, float], open_: Mapping[str, float]) -> float:
-    """MAC 2026 Track 3 score: ``(sum of 6 accuracies + 20 * sum of 6 judge scores) / 12``.
+def mac2026_open_term(level_scores: Iterable[float]) -> float:
+    """One open task's term of the MAC 2026 final score: the sum of its judge scores (0-5) times 20."""
+    return _JUDGE_TO_PERCENT * sum(level_scores)
 
-    The factor 20 puts a 0-5 judge score on the 0-100 accuracy scale, so all twelve parts weigh the same.
+
+def mac2026_from_terms(terms: Sequence[float]) -> float:
+    """The MAC 2026 final score from its eight terms: each closed accuracy (%) and each ``mac2026_open_term``.
+
+    Raises ``ValueError`` unless there is one term per MA-Bench task: without all of them there is no score.
     """
+    if len(terms) != MAC2026_TASKS:
+        raise ValueError(f"the MAC 2026 final score needs all {MAC2026_TASKS} MA-Bench tasks; got {len(terms)}")
+    return sum(terms) / _MAC2026_PARTS
+
+
+def mac2026_final_score(closed: Mapping[str, float], open_: Mapping[str, float]) -> float:
+    """MAC 2026 Track 3 score: ``(sum of 6 accuracies + 20 * sum of 6 judge scores) / 12``."""
     closed_values = _select(closed, MABENCH_CLOSED_TASKS, _MAX_ACCURACY)
-    open_values = _select(open_, MABENCH_OPEN_LEVELS, _MAX_JUDGE_SCORE)
-    scale = _MAX_ACCURACY / _MAX_JUDGE_SCORE
-    return (sum(closed_values) + scale * sum(open_values)) / (len(closed_values) + len(open_values))
+    open_scores = dict(zip(MABENCH_OPEN_LEVELS, _select(open_, MABENCH_OPEN_LEVELS, _MAX_JUDGE_SCORE)))
+    open_terms = [mac2026_open_term(open_scores[f"{task}_{level}"] for level in MABENCH_JUDGE_LEVELS)
+                  for task in MABENCH_OPEN_TASKS]
+    return mac2026_from_terms([*closed_values, *open_terms])
 
 
 def random_expected_accuracy(num_options: Sequence[int]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Mapping, Sequence
 
 FAVOR_TASKS = ("AS", "HAC", "SAD", "MAD", "CM", "NSM")
@@ -38,3 +39,12 @@ def official_accuracy(correct_counts: Mapping[str, int]) -> dict[str, float]:
 def official_task_accuracy(task: str, correct: int) -> float:
     """One task's (or ALL's) accuracy over its official denominator, x100, rounded to 2 decimals."""
     return round(correct / OFFICIAL_DENOMINATORS[task] * 100, 2)
+
+
+def official_task_stderr(task: str, correct: int) -> float:
+    """Standard error (x100) of :func:`official_task_accuracy`: that of a mean of per-question 0/100 scores over
+    the official denominator, unanswered questions scoring 0, computed as lmms-eval's ``mean_stderr`` does
+    (sample standard deviation over the square root of the count)."""
+    total = OFFICIAL_DENOMINATORS[task]
+    share = correct / total
+    return 100 * math.sqrt(share * (1 - share) / (total - 1))

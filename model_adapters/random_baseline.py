@@ -12,7 +12,7 @@ from lmms_eval.api.instance import Instance
 from lmms_eval.api.model import lmms
 from tqdm import tqdm
 
-from model_adapters.random_choice import offered_answers, seeded_choice
+from finemotion_eval.model_adapters.random_choice import offered_answers, seeded_choice
 
 
 class RandomBaseline(lmms):

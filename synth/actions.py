@@ -3,6 +3,9 @@
 Body units: origin at the pelvis centre, x right and y down in the image frame; the
 subject faces the camera, so the subject's left side is at +x.
 
+Each rendered label is registered once, by ``@action(label)`` on its function or by ``touch(label, Touch(...))``;
+the labels themselves are MA-Bench's taxonomy (``mabench_tasks.taxonomy``).
+
 Rendered and not rendered (MA-52 fine labels):
 
 ==============================  =========================================================
@@ -31,35 +34,14 @@ Leg-hand: all four              hand pats/touches/scratches thigh, knee or foot 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
-from synth.subject import Subject
-
-COARSE_LABELS: tuple[str, ...] = ("Body", "Head", "Upper limb", "Lower limb", "Body-hand", "Head-hand", "Leg-hand")
-
-# MA-52 fine labels in fine_id order with their coarse group (taxonomy facts).
-FINE_TO_COARSE: dict[str, str] = {
-    **dict.fromkeys(("shaking body", "sitting straightly", "shrugging", "turning around", "rising up"), "Body"),
-    **dict.fromkeys(("bowing head", "head up", "tilting head", "turning head", "nodding", "shaking head"), "Head"),
-    **dict.fromkeys((
-        "scratching arms", "playing objects", "putting hands together", "rubbing hands", "pointing oneself",
-        "clenching fist", "stretching arms", "retracting arms", "waving", "spreading hands",
-        "hands touching fingers", "other finger movements", "illustrative gestures"), "Upper limb"),
-    **dict.fromkeys((
-        "shaking legs", "curling legs", "spread legs", "closing legs", "crossing legs", "stretching feet",
-        "retracting feet", "tiptoe"), "Lower limb"),
-    **dict.fromkeys((
-        "scratching or touching neck", "scratching or touching chest", "scratching or touching back",
-        "scratching or touching shoulder", "arms akimbo", "crossing arms"), "Body-hand"),
-    **dict.fromkeys((
-        "playing or tidying hair", "scratching or touching hindbrain", "scratching or touching forehead",
-        "scratching or touching face", "rubbing eyes", "touching nose", "touching ears", "covering face",
-        "covering mouth", "pushing glasses"), "Head-hand"),
-    **dict.fromkeys(("patting legs", "touching legs", "scratching legs", "scratching feet"), "Leg-hand"),
-}
+# The MA-52 taxonomy is MA-Bench data; it is re-exported for callers that read it next to RENDERED_LABELS.
+from finemotion_eval.mabench_tasks.taxonomy import FINE_TO_COARSE
+from finemotion_eval.synth.subject import Subject
 
 NOT_RENDERED: dict[str, str] = {
     "turning around": "needs a back view and self-occlusion that a frontal 2D model cannot show",
@@ -189,6 +171,31 @@ def pick_side(rng: np.random.Generator, side: str | None) -> str:
 ActionFn = Callable[[Controls, Subject, Window, np.random.Generator, str], None]
 
 
+@dataclass(frozen=True)
+class Action:
+    """How one MA-52 fine label is rendered."""
+
+    move: ActionFn
+    bilateral: bool  # independent of the side: both limbs, the trunk or the head pitch
+    needs_glasses: bool
+
+
+ACTIONS: dict[str, Action] = {}
+
+
+def action(label: str, *, bilateral: bool = False, needs_glasses: bool = False) -> Callable[[ActionFn], ActionFn]:
+    """Decorator: render MA-52 fine label ``label`` with the decorated function."""
+    if label not in FINE_TO_COARSE:
+        raise ValueError(f"{label!r} is not an MA-52 fine label")
+    if label in ACTIONS:
+        raise ValueError(f"{label!r} is registered twice")
+
+    def register(move: ActionFn) -> ActionFn:
+        ACTIONS[label] = Action(move, bilateral, needs_glasses)
+        return move
+    return register
+
+
 def reach(c: Controls, k: int, target: np.ndarray, w: Window, ramp: float, wrist_offset: tuple[float, float]) -> np.ndarray:
     """Move wrist ``k`` to the point that puts the palm on ``target``; returns the hold envelope."""
     env = pulse(c.t, w.t0, w.t1, ramp)
@@ -208,8 +215,9 @@ class Touch:
     wrist_offset: tuple[float, float] = (0.0, 0.045)  # palm above the wrist: hand comes from below
 
 
-def touch_action(spec: Touch) -> ActionFn:
-    """Action: reach the landmark, rub or scratch it, return."""
+def touch(label: str, spec: Touch, *, needs_glasses: bool = False) -> None:
+    """Render ``label`` as a one-hand touch: reach the ``spec`` landmark, rub or scratch it, return."""
+    @action(label, needs_glasses=needs_glasses)
     def act(c: Controls, s: Subject, w: Window, rng: np.random.Generator, side: str) -> None:
         k = SIDES.index(side)
         sign = side_sign(side)
@@ -221,28 +229,25 @@ def touch_action(spec: Touch) -> ActionFn:
         c.grip[k] = 0.8 - 0.4 * hold  # fingers curl slightly while touching
         if spec.behind:
             c.behind[k] = hold > 0.5
-    return act
 
 
-TOUCHES: dict[str, Touch] = {
-    "scratching arms": Touch("forearm", (0.015, 0.0), 5.0, wrist_offset=(0.0, 0.02)),
-    "pointing oneself": Touch("chest", wrist_offset=(0.0, 0.04)),
-    "scratching or touching neck": Touch("neck", (0.012, 0.0), 4.0),
-    "scratching or touching chest": Touch("chest", (0.0, 0.012), 4.0),
-    "scratching or touching back": Touch("back", (0.0, 0.02), 3.0, behind=True),
-    "scratching or touching shoulder": Touch("shoulder", (0.0, 0.01), 4.0),
-    "playing or tidying hair": Touch("hair", (0.025, 0.01), 1.5),
-    "scratching or touching hindbrain": Touch("hindbrain", (0.0, 0.012), 4.0, behind=True),
-    "scratching or touching forehead": Touch("forehead", (0.012, 0.0), 4.0),
-    "scratching or touching face": Touch("face", (0.0, 0.01), 4.5),
-    "rubbing eyes": Touch("eye", (0.008, 0.004), 3.0),
-    "touching nose": Touch("nose"),
-    "touching ears": Touch("ear"),
-    "covering mouth": Touch("mouth"),
-    "pushing glasses": Touch("glasses", (0.0, 0.006), 1.0),
-    "touching legs": Touch("knee", wrist_offset=(0.0, -0.03)),
-    "scratching legs": Touch("thigh", (0.0, 0.015), 5.0, wrist_offset=(0.0, -0.02)),
-}
+touch("scratching arms", Touch("forearm", (0.015, 0.0), 5.0, wrist_offset=(0.0, 0.02)))
+touch("pointing oneself", Touch("chest", wrist_offset=(0.0, 0.04)))
+touch("scratching or touching neck", Touch("neck", (0.012, 0.0), 4.0))
+touch("scratching or touching chest", Touch("chest", (0.0, 0.012), 4.0))
+touch("scratching or touching back", Touch("back", (0.0, 0.02), 3.0, behind=True))
+touch("scratching or touching shoulder", Touch("shoulder", (0.0, 0.01), 4.0))
+touch("playing or tidying hair", Touch("hair", (0.025, 0.01), 1.5))
+touch("scratching or touching hindbrain", Touch("hindbrain", (0.0, 0.012), 4.0, behind=True))
+touch("scratching or touching forehead", Touch("forehead", (0.012, 0.0), 4.0))
+touch("scratching or touching face", Touch("face", (0.0, 0.01), 4.5))
+touch("rubbing eyes", Touch("eye", (0.008, 0.004), 3.0))
+touch("touching nose", Touch("nose"))
+touch("touching ears", Touch("ear"))
+touch("covering mouth", Touch("mouth"))
+touch("pushing glasses", Touch("glasses", (0.0, 0.006), 1.0), needs_glasses=True)
+touch("touching legs", Touch("knee", wrist_offset=(0.0, -0.03)))
+touch("scratching legs", Touch("thigh", (0.0, 0.015), 5.0, wrist_offset=(0.0, -0.02)))
 
 
 def _both(c: Controls, s: Subject, w: Window, rng: np.random.Generator, goal: tuple[float, float], ramp: float) -> np.ndarray:
@@ -259,11 +264,13 @@ def _ramp_len(rng: np.random.Generator, w: Window) -> float:
 
 # --- Body -------------------------------------------------------------------------
 
+@action("shaking body", bilateral=True)
 def shaking_body(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, 0.3)
     c.lean_x += rng.uniform(0.02, 0.03) * np.sin(2 * np.pi * cycles(c.t, w, rng.uniform(3, 5))) * env
 
 
+@action("sitting straightly", bilateral=True)
 def sitting_straightly(c, s, w, rng, side):
     slouch = 1 - smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.6, 1.0))
     c.trunk_dy += rng.uniform(0.03, 0.045) * slouch
@@ -271,11 +278,13 @@ def sitting_straightly(c, s, w, rng, side):
     c.lean_x += rng.uniform(-0.01, 0.01) * slouch
 
 
+@action("shrugging", bilateral=True)
 def shrugging(c, s, w, rng, side):
     n = int(rng.integers(1, 3))
     c.shrug += rng.uniform(0.03, 0.045) * np.sin(np.pi * cycles(c.t, w, n)) ** 2
 
 
+@action("rising up", bilateral=True)
 def rising_up(c, s, w, rng, side):
     up = smoothstep(c.t, w.t0 + 0.2, w.t1)
     c.rise += rng.uniform(0.06, 0.09) * up
@@ -284,27 +293,33 @@ def rising_up(c, s, w, rng, side):
 
 # --- Head -------------------------------------------------------------------------
 
+@action("bowing head", bilateral=True)
 def bowing_head(c, s, w, rng, side):
     c.pitch += rng.uniform(0.8, 1.1) * smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.4, 0.8))
 
 
+@action("head up", bilateral=True)
 def head_up(c, s, w, rng, side):
     c.pitch -= rng.uniform(0.8, 1.1) * smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.4, 0.8))
 
 
+@action("tilting head")
 def tilting_head(c, s, w, rng, side):
     c.roll += side_sign(side) * rng.uniform(0.25, 0.4) * pulse(c.t, w.t0, w.t1, rng.uniform(0.3, 0.6))
 
 
+@action("turning head")
 def turning_head(c, s, w, rng, side):
     c.yaw += side_sign(side) * rng.uniform(0.6, 0.9) * pulse(c.t, w.t0, w.t1, rng.uniform(0.3, 0.6))
 
 
+@action("nodding", bilateral=True)
 def nodding(c, s, w, rng, side):
     # Each nod goes down then back up: 1 - cos starts and ends at zero.
     c.pitch += rng.uniform(0.8, 1.1) * 0.5 * (1 - np.cos(2 * np.pi * cycles(c.t, w, int(rng.integers(2, 4)))))
 
 
+@action("shaking head", bilateral=True)
 def shaking_head(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, 0.2)
     c.yaw += rng.uniform(0.4, 0.6) * np.sin(2 * np.pi * cycles(c.t, w, int(rng.integers(2, 4)))) * env
@@ -312,6 +327,7 @@ def shaking_head(c, s, w, rng, side):
 
 # --- Upper limb -------------------------------------------------------------------
 
+@action("playing objects", bilateral=True)
 def playing_objects(c, s, w, rng, side):
     hold = _both(c, s, w, rng, (0.035, -0.02), _ramp_len(rng, w))
     c.holding = True
@@ -323,10 +339,12 @@ def playing_objects(c, s, w, rng, side):
     c.grip[:] = 0.4
 
 
+@action("putting hands together", bilateral=True)
 def putting_hands_together(c, s, w, rng, side):
     _both(c, s, w, rng, (0.012, -0.13), _ramp_len(rng, w))
 
 
+@action("rubbing hands", bilateral=True)
 def rubbing_hands(c, s, w, rng, side):
     hold = _both(c, s, w, rng, (0.012, -0.06), _ramp_len(rng, w))
     rub = rng.uniform(0.012, 0.02) * np.sin(2 * np.pi * rng.uniform(2.5, 3.5) * c.t) * hold
@@ -334,6 +352,7 @@ def rubbing_hands(c, s, w, rng, side):
     c.wrist[1, :, 1] -= rub
 
 
+@action("clenching fist")
 def clenching_fist(c, s, w, rng, side):
     ks = [0, 1] if rng.random() < 0.4 else [SIDES.index(side)]
     for k in ks:
@@ -342,11 +361,13 @@ def clenching_fist(c, s, w, rng, side):
         c.grip[k] = 1.0 - env
 
 
+@action("stretching arms", bilateral=True)
 def stretching_arms(c, s, w, rng, side):
     _both(c, s, w, rng, (s.shoulder_half + rng.uniform(0.2, 0.26), -s.torso - rng.uniform(0.05, 0.2)), _ramp_len(rng, w))
     c.grip[:] = 1.0
 
 
+@action("retracting arms", bilateral=True)
 def retracting_arms(c, s, w, rng, side):
     out = 1 - smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.5, 0.9))
     for k, sign in enumerate((1.0, -1.0)):
@@ -354,6 +375,7 @@ def retracting_arms(c, s, w, rng, side):
         c.wrist[k] += (goal - c.wrist[k]) * out[:, None]
 
 
+@action("waving")
 def waving(c, s, w, rng, side):
     k, sign = SIDES.index(side), side_sign(side)
     ramp = _ramp_len(rng, w)
@@ -362,6 +384,7 @@ def waving(c, s, w, rng, side):
     c.grip[k] = 1.0
 
 
+@action("spreading hands", bilateral=True)
 def spreading_hands(c, s, w, rng, side):
     start = 1 - smoothstep(c.t, w.t0, w.t0 + 0.2)
     _both(c, s, w, rng, (s.shoulder_half + rng.uniform(0.1, 0.16), -0.08), _ramp_len(rng, w))
@@ -370,6 +393,7 @@ def spreading_hands(c, s, w, rng, side):
     c.grip[:] = 1.0
 
 
+@action("hands touching fingers", bilateral=True)
 def hands_touching_fingers(c, s, w, rng, side):
     hold = _both(c, s, w, rng, (0.02, -0.08), _ramp_len(rng, w))
     tap = rng.uniform(0.006, 0.01) * np.sin(2 * np.pi * rng.uniform(1.5, 2.5) * c.t) * hold
@@ -378,6 +402,7 @@ def hands_touching_fingers(c, s, w, rng, side):
     c.grip[:] = 0.7
 
 
+@action("other finger movements")
 def other_finger_movements(c, s, w, rng, side):
     k = SIDES.index(side)
     env = pulse(c.t, w.t0, w.t1, 0.3)
@@ -385,6 +410,7 @@ def other_finger_movements(c, s, w, rng, side):
     c.grip[k] = 0.65 + 0.35 * np.sin(2 * np.pi * rng.uniform(2.0, 3.0) * c.t) * env
 
 
+@action("illustrative gestures")
 def illustrative_gestures(c, s, w, rng, side):
     ks = [0, 1] if rng.random() < 0.5 else [SIDES.index(side)]
     for k in ks:
@@ -402,6 +428,7 @@ def _legs(rng: np.random.Generator, side: str, both_prob: float) -> list[int]:
     return [0, 1] if rng.random() < both_prob else [SIDES.index(side)]
 
 
+@action("shaking legs")
 def shaking_legs(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, 0.2)
     for k in _legs(rng, side, 0.4):
@@ -410,6 +437,7 @@ def shaking_legs(c, s, w, rng, side):
         c.ankle[k, :, 0] += 0.006 * osc
 
 
+@action("curling legs", bilateral=True)
 def curling_legs(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, rng.uniform(0.4, 0.7))
     for k, sign in enumerate((1.0, -1.0)):
@@ -417,6 +445,7 @@ def curling_legs(c, s, w, rng, side):
         c.knee[k, :, 1] -= 0.03 * env
 
 
+@action("spread legs", bilateral=True)
 def spread_legs(c, s, w, rng, side):
     env = smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.5, 0.9))
     for k, sign in enumerate((1.0, -1.0)):
@@ -424,6 +453,7 @@ def spread_legs(c, s, w, rng, side):
         c.ankle[k, :, 0] += sign * rng.uniform(0.05, 0.08) * env
 
 
+@action("closing legs", bilateral=True)
 def closing_legs(c, s, w, rng, side):
     env = 1 - smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.5, 0.9))
     for k, sign in enumerate((1.0, -1.0)):
@@ -431,6 +461,7 @@ def closing_legs(c, s, w, rng, side):
         c.ankle[k, :, 0] += sign * (rng.uniform(0.05, 0.08) * env - 0.015)
 
 
+@action("crossing legs")
 def crossing_legs(c, s, w, rng, side):
     k, sign = SIDES.index(side), side_sign(side)
     env = smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.8, 1.2))
@@ -438,6 +469,7 @@ def crossing_legs(c, s, w, rng, side):
     c.ankle[k] += (np.array([-sign * (s.hip_half + 0.03), s.thigh + 0.5 * s.shin]) - c.ankle[k]) * env[:, None]
 
 
+@action("stretching feet")
 def stretching_feet(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, rng.uniform(0.4, 0.7))
     for k in _legs(rng, side, 0.6):
@@ -445,12 +477,14 @@ def stretching_feet(c, s, w, rng, side):
         c.knee[k, :, 1] += 0.01 * env
 
 
+@action("retracting feet")
 def retracting_feet(c, s, w, rng, side):
     env = smoothstep(c.t, w.t0, w.t0 + rng.uniform(0.5, 0.8))
     for k in _legs(rng, side, 0.6):
         c.ankle[k, :, 1] -= rng.uniform(0.035, 0.05) * env
 
 
+@action("tiptoe")
 def tiptoe(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, rng.uniform(0.3, 0.5))
     for k in _legs(rng, side, 0.7):
@@ -460,11 +494,13 @@ def tiptoe(c, s, w, rng, side):
 
 # --- Body-hand / Head-hand / Leg-hand bilateral -----------------------------------
 
+@action("arms akimbo", bilateral=True)
 def arms_akimbo(c, s, w, rng, side):
     _both(c, s, w, rng, (s.hip_half + 0.035, -0.08), _ramp_len(rng, w))
     c.grip[:] = 0.3
 
 
+@action("crossing arms", bilateral=True)
 def crossing_arms(c, s, w, rng, side):
     ramp = _ramp_len(rng, w)
     reach(c, 0, np.array([-(s.shoulder_half - 0.015), -0.55 * s.torso]), w, ramp, (0, 0))
@@ -472,6 +508,7 @@ def crossing_arms(c, s, w, rng, side):
     c.grip[:] = 0.3
 
 
+@action("covering face", bilateral=True)
 def covering_face(c, s, w, rng, side):
     ramp = _ramp_len(rng, w)
     for k, sign in enumerate((1.0, -1.0)):
@@ -479,6 +516,7 @@ def covering_face(c, s, w, rng, side):
     c.grip[:] = 1.0
 
 
+@action("patting legs")
 def patting_legs(c, s, w, rng, side):
     env = pulse(c.t, w.t0, w.t1, 0.2)
     f = rng.uniform(2.0, 3.0)
@@ -486,6 +524,7 @@ def patting_legs(c, s, w, rng, side):
         c.wrist[k, :, 1] -= rng.uniform(0.03, 0.05) * np.abs(np.sin(np.pi * f * (c.t - w.t0))) * env
 
 
+@action("scratching feet")
 def scratching_feet(c, s, w, rng, side):
     k, sign = SIDES.index(side), side_sign(side)
     ramp = _ramp_len(rng, w)
@@ -497,34 +536,7 @@ def scratching_feet(c, s, w, rng, side):
     c.wrist[k, :, 0] += 0.012 * np.sin(2 * np.pi * 5.0 * c.t) * hold
 
 
-ACTIONS: dict[str, ActionFn] = {
-    "shaking body": shaking_body, "sitting straightly": sitting_straightly, "shrugging": shrugging,
-    "rising up": rising_up,
-    "bowing head": bowing_head, "head up": head_up, "tilting head": tilting_head, "turning head": turning_head,
-    "nodding": nodding, "shaking head": shaking_head,
-    "playing objects": playing_objects, "putting hands together": putting_hands_together,
-    "rubbing hands": rubbing_hands, "clenching fist": clenching_fist, "stretching arms": stretching_arms,
-    "retracting arms": retracting_arms, "waving": waving, "spreading hands": spreading_hands,
-    "hands touching fingers": hands_touching_fingers, "other finger movements": other_finger_movements,
-    "illustrative gestures": illustrative_gestures,
-    "shaking legs": shaking_legs, "curling legs": curling_legs, "spread legs": spread_legs,
-    "closing legs": closing_legs, "crossing legs": crossing_legs, "stretching feet": stretching_feet,
-    "retracting feet": retracting_feet, "tiptoe": tiptoe,
-    "arms akimbo": arms_akimbo, "crossing arms": crossing_arms, "covering face": covering_face,
-    "patting legs": patting_legs, "scratching feet": scratching_feet,
-    **{label: touch_action(spec) for label, spec in TOUCHES.items()},
-}
-
 RENDERED_LABELS: tuple[str, ...] = tuple(label for label in FINE_TO_COARSE if label in ACTIONS)
-
-# Labels whose action does not depend on a side (both limbs, trunk or head pitch).
-BILATERAL: frozenset[str] = frozenset({
-    "shaking body", "sitting straightly", "shrugging", "rising up", "bowing head", "head up", "nodding",
-    "shaking head", "playing objects", "putting hands together", "rubbing hands", "stretching arms",
-    "retracting arms", "spreading hands", "hands touching fingers", "curling legs", "spread legs",
-    "closing legs", "arms akimbo", "crossing arms", "covering face",
-})
-
 
 def add_idle_motion(c: Controls, rng: np.random.Generator) -> None:
     """Idle sway and small distractor motions, slow enough to stay under the onset speed."""
@@ -547,15 +559,16 @@ def build_controls(label: str, s: Subject, duration: float, fps: float, rng: np.
     """Pose controls of ``label`` for ``duration`` seconds at ``fps``."""
     if label not in ACTIONS:
         raise ValueError(f"label {label!r} is not rendered; see synth.actions.NOT_RENDERED / RENDERED_LABELS")
-    t = np.arange(int(round(duration * fps))) / fps
+    t = np.arange(round(duration * fps)) / fps
     c = rest_controls(s, t)
     chosen = pick_side(rng, side)
     w = draw_window(rng, duration)
-    ACTIONS[label](c, s, w, rng, chosen)
-    if label == "pushing glasses":
-        c.glasses = True  # the action needs glasses to push
+    act = ACTIONS[label]
+    act.move(c, s, w, rng, chosen)
+    if act.needs_glasses:
+        c.glasses = True
     add_idle_motion(c, rng)
-    c.side = None if label in BILATERAL else chosen
+    c.side = None if act.bilateral else chosen
     return c
 
 
@@ -601,7 +614,8 @@ def pose_keypoints(s: Subject, c: Controls) -> np.ndarray:
     local[:, 0] = centre + np.stack([r * np.sin(c.yaw), 0.15 * r + face_dy], axis=1)
     for k, sign in enumerate((1.0, -1.0)):
         local[:, 1 + k] = centre + np.stack([0.9 * r * np.sin(sign * 0.45 + c.yaw), -0.12 * r + face_dy], axis=1)
-        local[:, 3 + k] = centre + np.stack([r * np.sin(sign * np.pi / 2 + c.yaw), np.full(n, 0.05 * r) - 0.1 * r * c.pitch], axis=1)
+        local[:, 3 + k] = centre + np.stack([r * np.sin(sign * np.pi / 2 + c.yaw),
+                                             np.full(n, 0.05 * r) - 0.1 * r * c.pitch], axis=1)
     cos_r, sin_r = np.cos(c.roll)[:, None], np.sin(c.roll)[:, None]
     kp[:, :5, 0] = neck_top[:, None, 0] + cos_r * local[..., 0] - sin_r * local[..., 1]
     kp[:, :5, 1] = neck_top[:, None, 1] + sin_r * local[..., 0] + cos_r * local[..., 1]

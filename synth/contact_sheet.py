@@ -13,8 +13,8 @@ import av
 import cv2
 import numpy as np
 
-from synth.render import render_clip
-from synth.subject import make_subject
+from finemotion_eval.synth.render import render_clip
+from finemotion_eval.synth.subject import make_subject
 
 DEFAULT_LABELS = ("nodding", "waving", "touching nose", "crossing legs", "arms akimbo", "shrugging", "patting legs")
 

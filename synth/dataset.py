@@ -16,21 +16,21 @@ in a full build, byte for byte.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import multiprocessing
-import os
 import random
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
 
 import datasets
 from tqdm import tqdm
 
-from synth.descriptors import SCHEMA_VERSION
+from finemotion_eval.prepared import clip_path, file_sha256
+from finemotion_eval.settings import cache_root, env
+from finemotion_eval.synth.descriptors import SCHEMA_VERSION
 
 SPLITS = ("train", "test")
 TEST_SUBJECT_SHARE = 0.2
@@ -51,7 +51,7 @@ class ClipPlan:
 
 def plan_clips(clips: int, seed: int) -> list[ClipPlan]:
     """Which label, subject and split each clip gets; labels cycle through a seeded order."""
-    from synth.actions import RENDERED_LABELS
+    from finemotion_eval.synth.actions import RENDERED_LABELS
 
     rng = random.Random(seed)
     labels = list(RENDERED_LABELS)
@@ -71,25 +71,22 @@ def plan_clips(clips: int, seed: int) -> list[ClipPlan]:
 
 def _render(plan: ClipPlan, out: Path, size: tuple[int, int]) -> list[dict]:
     """Worker: render one clip, write its truth, return its questions."""
-    from synth.qa import generate_questions
-    from synth.render import render_clip, write_truth
-    from synth.subject import make_subject
+    from finemotion_eval.synth.qa import generate_questions
+    from finemotion_eval.synth.render import render_clip, write_truth
+    from finemotion_eval.synth.subject import make_subject
 
-    video = out / "videos" / f"{plan.name}.mp4"
+    # Where load_official, given out/videos, will look for the clip.
+    video = Path(clip_path(out / "videos", plan.name))
     truth = render_clip(plan.label, make_subject(plan.subject_seed), seed=plan.seed, out_path=video, size=size)
-    truth.video_path = f"videos/{plan.name}.mp4"  # relative, so the files do not depend on where out is
+    truth.video_path = f"videos/{video.name}"  # relative, so the files do not depend on where out is
     write_truth(truth, out / "truth" / f"{plan.name}.json")
     return generate_questions(truth, plan.name, seed=plan.seed, index=plan.index)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def build(out_dir: str | Path, clips: int = DEFAULT_CLIPS, seed: int = 0, splits: Iterable[str] = SPLITS,
           size: tuple[int, int] = DEFAULT_SIZE, workers: int | None = None, progress: bool = True) -> dict:
     """Render the clips of ``splits`` and write questions, prepared folders and the manifest."""
-    from mabench_tasks.dataset import load_official, write_prepared
+    from finemotion_eval.mabench_tasks.dataset import load_official, write_prepared
 
     out = Path(out_dir)
     for folder in ("videos", "truth"):
@@ -111,7 +108,7 @@ def build(out_dir: str | Path, clips: int = DEFAULT_CLIPS, seed: int = 0, splits
     manifest = {
         "dataset": "MA-Synth", "clips": clips, "seed": seed, "size": list(size), "splits": list(splits),
         "plan": [asdict(p) for p in plans],
-        "sha256": {str(p.relative_to(out)): _sha256(p) for p in files},
+        "sha256": {str(p.relative_to(out)): file_sha256(p) for p in files},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
@@ -122,10 +119,10 @@ SYNTH_DIR_ENV = "FINEMOTION_MABENCH_SYNTH_DIR"
 
 def default_dir() -> Path:
     """``$FINEMOTION_MABENCH_SYNTH_DIR``, else a cache folder named after the default build."""
-    configured = os.environ.get(SYNTH_DIR_ENV)
+    configured = env(SYNTH_DIR_ENV)
     if configured:
         return Path(configured).expanduser()
-    return Path.home() / ".cache" / "finemotion" / f"ma-synth-v{SCHEMA_VERSION}-seed0-{DEFAULT_CLIPS}"
+    return cache_root() / f"ma-synth-v{SCHEMA_VERSION}-seed0-{DEFAULT_CLIPS}"
 
 
 def ensure_built(folder: str | Path | None = None, split: str = "test") -> Path:
@@ -146,6 +143,6 @@ def ensure_built(folder: str | Path | None = None, split: str = "test") -> Path:
 
 def load_task(task: str, split: str = "test") -> datasets.Dataset:
     """One MA-Bench task of MA-Synth, as rows of the MA-Bench schema."""
-    from mabench_tasks.dataset import load_prepared
+    from finemotion_eval.mabench_tasks.dataset import load_prepared
 
     return load_prepared(ensure_built(split=split), task)

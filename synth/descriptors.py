@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from synth.parts import KP, PARTS, part_positions
+from finemotion_eval.synth.parts import KP, PARTS, part_positions
 
 SCHEMA_VERSION = 1
 PHASES: tuple[str, ...] = ("early", "middle", "late")

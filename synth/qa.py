@@ -25,11 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from mabench_tasks.dataset import format_question, split_question
-from synth.actions import COARSE_LABELS, FINE_TO_COARSE
-from synth.descriptors import PHASES, ClipDescriptor, PartPhase
-from synth.parts import PARTS
-from synth.qa_templates import compile_template, load_keyed, load_templates, slot_kind
+from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, YES_NO_TASKS, format_question, split_question
+from finemotion_eval.mabench_tasks.taxonomy import COARSE_LABELS, FINE_TO_COARSE
+from finemotion_eval.metrics import DEFAULT_LETTERS
+from finemotion_eval.synth.descriptors import PHASES, ClipDescriptor, PartPhase
+from finemotion_eval.synth.parts import PARTS
+from finemotion_eval.synth.qa_templates import compile_template, load_keyed, load_templates, slot_kind
 
 # A phase direction is clear when its component is at least this (BH) and DIR_DOMINANCE times the
 # larger component of the perpendicular axis.
@@ -48,28 +49,6 @@ BACK_AND_FORTH_BH = 0.05
 TOP_K = 4
 
 TASK_COUNTS: dict[str, int] = {"CMAR": 1, "FMAR": 1, "SAD": 2, "MAD": 2, "MAS": 2, "PPR": 2, "MADU": 1, "MARE": 1}
-# Fact kinds per Yes/No task, most preferred first; later kinds are fallbacks.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "SAD": ("sad_direction", "sad_position"),
-    "MAD": ("mad_directions", "mad_still", "mad_position"),
-    "MAS": ("mas_onset", "mas_sequence", "mas_activity"),
-    "PPR": ("ppr_trend", "ppr_closer"),
-}
-# Last resort for any Yes/No task when a clip has none of the task's own facts (e.g. nothing moves).
-UNIVERSAL_FALLBACK = "sad_position"
-
-
-def families(task: str) -> tuple[str, ...]:
-    """Fact kinds tried for ``task``, in order, ending with the universal fallback."""
-    own = FAMILIES[task]
-    return own if UNIVERSAL_FALLBACK in own else (*own, UNIVERSAL_FALLBACK)
-
-
-# Template files per fact kind (mad_directions uses mad_same when both directions agree).
-_TEMPLATE_FILES: dict[str, tuple[str, ...]] = {
-    **{f: (f,) for fams in FAMILIES.values() for f in fams},
-    "mad_directions": ("mad_directions", "mad_same"),
-}
 
 OPPOSITE = {"right": "left", "left": "right", "up": "down", "down": "up", "approach": "separate",
             "separate": "approach", "high": "low", "low": "high"}
@@ -130,180 +109,304 @@ def _total_amp(d: ClipDescriptor, part: str) -> float:
     return sum(q.amplitude for q in d.part(part).phases)
 
 
-def evaluate(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
-    """Truth of ``fact`` in descriptor ``d``: True, False, or None when the descriptor does not settle it."""
-    kind = fact["kind"]
-    if kind == "sad_direction":
-        actual = _dir(d, fact["part"], fact["phase"])
-        return None if actual is None else actual == fact["direction"]
-    if kind in ("sad_position", "mad_position"):
-        values = []
-        for part_key, pos_key in (("part", "position"), ("other", "position_2")):
-            if part_key not in fact:
-                continue
-            field, value = fact[pos_key]
-            actual = _position(d, fact[part_key], fact["phase"], field)
-            if actual not in (value, OPPOSITE.get(value)):
-                return None
-            values.append(actual == value)
-        return all(values)
-    if kind == "mad_directions":
-        da, db = _dir(d, fact["part"], fact["phase"]), _dir(d, fact["other"], fact["phase"])
-        if da is None or db is None or fact["part"] == fact["other"]:
-            return None
-        return da == fact["direction"] and db == fact["direction_2"]
-    if kind == "mad_still":
-        da = _dir(d, fact["part"], fact["phase"])
-        if da is None or d.part(fact["other"]).onset_s is not None:
-            return None
-        return da == fact["direction"]
-    if kind == "mas_onset":
-        oa, ob = d.part(fact["part"]).onset_s, d.part(fact["other"]).onset_s
-        if oa is None or ob is None or abs(ob - oa) < ONSET_GAP_S:
-            return None
-        return oa < ob
-    if kind == "mas_sequence":
-        i, j = _first_phase(d, fact["part"], fact["direction"]), _first_phase(d, fact["part"], fact["direction_2"])
-        return None if i is None or j is None or i == j else i < j
-    if kind == "mas_activity":
-        a, b = _pp(d, fact["part"], fact["phase"]).amplitude, _pp(d, fact["part"], fact["phase_2"]).amplitude
-        if a >= ACTIVITY_RATIO * b and a >= ACTIVITY_MIN_BH:
-            return True
-        if b >= ACTIVITY_RATIO * a and b >= ACTIVITY_MIN_BH:
-            return False
-        return None
-    if kind == "ppr_trend":
-        if fact["part"] == fact["other"]:
-            return None
-        trend = next(q.trend for q in d.pair(fact["part"], fact["other"]).phases if q.phase == fact["phase"])
-        return None if trend == "steady" else trend == fact["relation"]
-    if kind == "ppr_closer":
-        if len({fact["part"], fact["other"], fact["third"]}) < 3:
-            return None
-        dist = {o: next(q.mean_distance for q in d.pair(fact["part"], o).phases if q.phase == fact["phase"])
-                for o in (fact["other"], fact["third"])}
-        diff = dist[fact["third"]] - dist[fact["other"]]
-        return None if abs(diff) < DISTANCE_MARGIN_BH else diff > 0
-    raise ValueError(f"unknown fact kind {kind!r}")
-
-
 def _rank(d: ClipDescriptor, part: str, phase: str) -> int:
     return _pp(d, part, phase).amplitude_rank
 
 
+# ----------------------------------------------------------------------------- fact kinds
+#
+# Per kind: ``_<kind>_facts(d)`` lists its true facts in a descriptor as (score, slots), lower score
+# preferred, and ``_<kind>_truth(fact, d)`` is True, False or None when the descriptor does not settle it.
+# Each kind is then one FactKind entry of FACT_KINDS.
+
+Negate = Callable[[dict, np.random.Generator], dict]
+
+
+def _flip(*slots: str) -> Negate:
+    """Negation that turns one of ``slots`` (drawn at random when there are several) to its opposite."""
+    def negate(fact: dict, rng: np.random.Generator) -> dict:
+        slot = slots[int(rng.integers(len(slots)))] if len(slots) > 1 else slots[0]
+        value = fact[slot]
+        # A position is a (descriptor field, value) pair: only the value flips.
+        return {**fact, slot: (value[0], OPPOSITE[value[1]]) if slot.startswith("position") else OPPOSITE[value]}
+    return negate
+
+
+def _swap(a: str, b: str) -> Negate:
+    """Negation that swaps slots ``a`` and ``b`` (two parts, directions or phases: the order flips)."""
+    def negate(fact: dict, rng: np.random.Generator) -> dict:
+        return {**fact, a: fact[b], b: fact[a]}
+    return negate
+
+
+def _sad_direction_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    return [(_rank(d, p, ph), {"part": p, "phase": ph, "direction": dr})
+            for p in PARTS for ph in PHASES if (dr := _dir(d, p, ph)) is not None]
+
+
+def _sad_direction_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    actual = _dir(d, fact["part"], fact["phase"])
+    return None if actual is None else actual == fact["direction"]
+
+
+def _sad_position_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for p in PARTS:
+        for ph in PHASES:
+            for field in ("midline", "height"):
+                v = _position(d, p, ph, field)
+                if (field, v) in POSITION_WORDS:
+                    out.append((_rank(d, p, ph) + (0.5 if field == "height" else 0),
+                                {"part": p, "phase": ph, "position": (field, v)}))
+    return out
+
+
+def _positions_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    """Truth of the position of ``part`` and, when the fact has one, of ``other`` (sad_position, mad_position)."""
+    values = []
+    for part_key, pos_key in (("part", "position"), ("other", "position_2")):
+        if part_key not in fact:
+            continue
+        field, value = fact[pos_key]
+        actual = _position(d, fact[part_key], fact["phase"], field)
+        if actual not in (value, OPPOSITE.get(value)):
+            return None
+        values.append(actual == value)
+    return all(values)
+
+
+def _mad_directions_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for ph in PHASES:
+        clear = [(p, dr) for p in PARTS if (dr := _dir(d, p, ph)) is not None]
+        for i, (a, da) in enumerate(clear):
+            for b, db in clear[i + 1:]:
+                score = _rank(d, a, ph) + _rank(d, b, ph) + (30 if GROUPS[a] == GROUPS[b] else 0)
+                out.append((score, {"part": a, "other": b, "phase": ph, "direction": da, "direction_2": db}))
+    return out
+
+
+def _mad_directions_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    da, db = _dir(d, fact["part"], fact["phase"]), _dir(d, fact["other"], fact["phase"])
+    if da is None or db is None or fact["part"] == fact["other"]:
+        return None
+    return da == fact["direction"] and db == fact["direction_2"]
+
+
+def _mad_still_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    still = [p for p in PARTS if d.part(p).onset_s is None]
+    for ph in PHASES:
+        for a in PARTS:
+            if (da := _dir(d, a, ph)) is None:
+                continue
+            for b in still:
+                if b != a:
+                    out.append((_rank(d, a, ph) + (10 if GROUPS[a] == GROUPS[b] else 0),
+                                {"part": a, "other": b, "phase": ph, "direction": da}))
+    return out
+
+
+def _mad_still_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    da = _dir(d, fact["part"], fact["phase"])
+    if da is None or d.part(fact["other"]).onset_s is not None:
+        return None
+    return da == fact["direction"]
+
+
+def _mad_position_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for ph in PHASES:
+        pos = [(p, ("midline", v)) for p in PARTS if (v := _position(d, p, ph, "midline")) in ("left", "right")]
+        for i, (a, pa) in enumerate(pos):
+            for b, pb in pos[i + 1:]:
+                score = _rank(d, a, ph) + _rank(d, b, ph) + (30 if GROUPS[a] == GROUPS[b] else 0)
+                out.append((score, {"part": a, "other": b, "phase": ph, "position": pa, "position_2": pb}))
+    return out
+
+
+def _mas_onset_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    moving = [p for p in PARTS if d.part(p).onset_s is not None]
+    for a in moving:
+        for b in moving:
+            if d.part(b).onset_s - d.part(a).onset_s >= ONSET_GAP_S:
+                score = -_total_amp(d, a) - _total_amp(d, b) + (1.0 if GROUPS[a] == GROUPS[b] else 0)
+                out.append((score, {"part": a, "other": b}))
+    return out
+
+
+def _mas_onset_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    oa, ob = d.part(fact["part"]).onset_s, d.part(fact["other"]).onset_s
+    if oa is None or ob is None or abs(ob - oa) < ONSET_GAP_S:
+        return None
+    return oa < ob
+
+
+def _mas_sequence_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for p in PARTS:
+        dirs = [dr for ph in PHASES if (dr := _dir(d, p, ph)) is not None]
+        firsts = list(dict.fromkeys(dirs))
+        for i, a in enumerate(firsts):
+            for b in firsts[i + 1:]:
+                out.append((-_total_amp(d, p), {"part": p, "direction": a, "direction_2": b}))
+    return out
+
+
+def _mas_sequence_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    i, j = _first_phase(d, fact["part"], fact["direction"]), _first_phase(d, fact["part"], fact["direction_2"])
+    return None if i is None or j is None or i == j else i < j
+
+
+def _mas_activity_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for p in PARTS:
+        for pa in PHASES:
+            for pb in PHASES:
+                fact = {"part": p, "phase": pa, "phase_2": pb}
+                if pa != pb and _mas_activity_truth(fact, d) is True:
+                    out.append((-_total_amp(d, p), fact))
+    return out
+
+
+def _mas_activity_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    a, b = _pp(d, fact["part"], fact["phase"]).amplitude, _pp(d, fact["part"], fact["phase_2"]).amplitude
+    if a >= ACTIVITY_RATIO * b and a >= ACTIVITY_MIN_BH:
+        return True
+    if b >= ACTIVITY_RATIO * a and b >= ACTIVITY_MIN_BH:
+        return False
+    return None
+
+
+def _ppr_trend_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for pair in d.pairs:
+        for q in pair.phases:
+            if q.trend == "steady":
+                continue
+            a, b = sorted((pair.a, pair.b), key=lambda p: _rank(d, p, q.phase))
+            score = _rank(d, a, q.phase) + 0.5 * _rank(d, b, q.phase) + (30 if GROUPS[a] == GROUPS[b] else 0)
+            out.append((score, {"part": a, "other": b, "phase": q.phase, "relation": q.trend}))
+    return out
+
+
+def _ppr_trend_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    if fact["part"] == fact["other"]:
+        return None
+    trend = next(q.trend for q in d.pair(fact["part"], fact["other"]).phases if q.phase == fact["phase"])
+    return None if trend == "steady" else trend == fact["relation"]
+
+
+def _ppr_closer_facts(d: ClipDescriptor) -> list[tuple[float, dict]]:
+    out = []
+    for ph in PHASES:
+        tops = sorted(PARTS, key=lambda p: _rank(d, p, ph))[:3]
+        for p in tops:
+            others = [o for o in PARTS if GROUPS[o] != GROUPS[p]]
+            for o in others:
+                for t in others:
+                    fact = {"part": p, "other": o, "third": t, "phase": ph}
+                    if o != t and _ppr_closer_truth(fact, d) is True:
+                        out.append((_rank(d, p, ph), fact))
+    return out
+
+
+def _ppr_closer_truth(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    if len({fact["part"], fact["other"], fact["third"]}) < 3:
+        return None
+    dist = {o: next(q.mean_distance for q in d.pair(fact["part"], o).phases if q.phase == fact["phase"])
+            for o in (fact["other"], fact["third"])}
+    diff = dist[fact["third"]] - dist[fact["other"]]
+    return None if abs(diff) < DISTANCE_MARGIN_BH else diff > 0
+
+
+@dataclass(frozen=True)
+class SharedSlot:
+    """Templates in ``file`` word the facts whose ``copy`` slot equals ``slot``, naming the value once."""
+
+    file: str
+    slot: str
+    copy: str
+
+
+@dataclass(frozen=True)
+class FactKind:
+    """One kind of Yes/No fact: the task asking it, its true facts, its truth, its negation, its templates.
+
+    Templates come from ``prompts/synth/<name>.txt``, and from ``shared.file`` for facts it covers.
+    """
+
+    name: str
+    task: str
+    facts: Callable[[ClipDescriptor], list[tuple[float, dict]]]
+    truth: Callable[[Mapping[str, Any], ClipDescriptor], bool | None]
+    negate: Negate
+    shared: SharedSlot | None = None
+
+    @property
+    def template_files(self) -> tuple[str, ...]:
+        return (self.name,) if self.shared is None else (self.name, self.shared.file)
+
+    def template_file(self, fact: Mapping[str, Any]) -> str:
+        """The template file that words ``fact``."""
+        shared = self.shared
+        return shared.file if shared is not None and fact[shared.copy] == fact[shared.slot] else self.name
+
+    def complete(self, parsed: dict) -> dict:
+        """``parsed`` with the slot a shared-slot template names only once filled in."""
+        if self.shared is not None:
+            parsed.setdefault(self.shared.copy, parsed[self.shared.slot])
+        return parsed
+
+
+# One entry per fact kind; within a task, earlier kinds are preferred and later ones are fallbacks.
+FACT_KINDS: dict[str, FactKind] = {kind.name: kind for kind in (
+    FactKind("sad_direction", "SAD", _sad_direction_facts, _sad_direction_truth, _flip("direction")),
+    FactKind("sad_position", "SAD", _sad_position_facts, _positions_truth, _flip("position")),
+    FactKind("mad_directions", "MAD", _mad_directions_facts, _mad_directions_truth, _flip("direction", "direction_2"),
+             shared=SharedSlot("mad_same", "direction", "direction_2")),
+    FactKind("mad_still", "MAD", _mad_still_facts, _mad_still_truth, _flip("direction")),
+    FactKind("mad_position", "MAD", _mad_position_facts, _positions_truth, _flip("position", "position_2")),
+    FactKind("mas_onset", "MAS", _mas_onset_facts, _mas_onset_truth, _swap("part", "other")),
+    FactKind("mas_sequence", "MAS", _mas_sequence_facts, _mas_sequence_truth, _swap("direction", "direction_2")),
+    FactKind("mas_activity", "MAS", _mas_activity_facts, _mas_activity_truth, _swap("phase", "phase_2")),
+    FactKind("ppr_trend", "PPR", _ppr_trend_facts, _ppr_trend_truth, _flip("relation")),
+    FactKind("ppr_closer", "PPR", _ppr_closer_facts, _ppr_closer_truth, _swap("other", "third")),
+)}
+# Fact kinds per Yes/No task, most preferred first.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    task: tuple(kind.name for kind in FACT_KINDS.values() if kind.task == task) for task in YES_NO_TASKS}
+# Last resort for any Yes/No task when a clip has none of the task's own facts (e.g. nothing moves).
+UNIVERSAL_FALLBACK = "sad_position"
+
+
+def families(task: str) -> tuple[str, ...]:
+    """Fact kinds tried for ``task``, in order, ending with the universal fallback."""
+    own = FAMILIES[task]
+    return own if UNIVERSAL_FALLBACK in own else (*own, UNIVERSAL_FALLBACK)
+
+
+def fact_kind(name: str) -> FactKind:
+    """The registered fact kind ``name``."""
+    if name not in FACT_KINDS:
+        raise ValueError(f"unknown fact kind {name!r}")
+    return FACT_KINDS[name]
+
+
+def evaluate(fact: Mapping[str, Any], d: ClipDescriptor) -> bool | None:
+    """Truth of ``fact`` in descriptor ``d``: True, False, or None when the descriptor does not settle it."""
+    return fact_kind(fact["kind"]).truth(fact, d)
+
+
 def candidates(kind: str, d: ClipDescriptor) -> list[tuple[float, dict]]:
     """True facts of ``kind`` in ``d`` as (score, fact), lower score preferred."""
-    out: list[tuple[float, dict]] = []
-    moving = [p for p in PARTS if d.part(p).onset_s is not None]
-    if kind == "sad_direction":
-        for p in PARTS:
-            for ph in PHASES:
-                if (dr := _dir(d, p, ph)) is not None:
-                    out.append((_rank(d, p, ph), {"kind": kind, "part": p, "phase": ph, "direction": dr}))
-    elif kind == "sad_position":
-        for p in PARTS:
-            for ph in PHASES:
-                for field in ("midline", "height"):
-                    v = _position(d, p, ph, field)
-                    if (field, v) in POSITION_WORDS:
-                        out.append((_rank(d, p, ph) + (0.5 if field == "height" else 0),
-                                    {"kind": kind, "part": p, "phase": ph, "position": (field, v)}))
-    elif kind == "mad_directions":
-        for ph in PHASES:
-            clear = [(p, dr) for p in PARTS if (dr := _dir(d, p, ph)) is not None]
-            for i, (a, da) in enumerate(clear):
-                for b, db in clear[i + 1:]:
-                    score = _rank(d, a, ph) + _rank(d, b, ph) + (30 if GROUPS[a] == GROUPS[b] else 0)
-                    out.append((score, {"kind": kind, "part": a, "other": b, "phase": ph,
-                                        "direction": da, "direction_2": db}))
-    elif kind == "mad_still":
-        still = [p for p in PARTS if d.part(p).onset_s is None]
-        for ph in PHASES:
-            for a in PARTS:
-                if (da := _dir(d, a, ph)) is None:
-                    continue
-                for b in still:
-                    if b != a:
-                        out.append((_rank(d, a, ph) + (10 if GROUPS[a] == GROUPS[b] else 0),
-                                    {"kind": kind, "part": a, "other": b, "phase": ph, "direction": da}))
-    elif kind == "mad_position":
-        for ph in PHASES:
-            pos = [(p, ("midline", v)) for p in PARTS if (v := _position(d, p, ph, "midline")) in ("left", "right")]
-            for i, (a, pa) in enumerate(pos):
-                for b, pb in pos[i + 1:]:
-                    score = _rank(d, a, ph) + _rank(d, b, ph) + (30 if GROUPS[a] == GROUPS[b] else 0)
-                    out.append((score, {"kind": kind, "part": a, "other": b, "phase": ph,
-                                        "position": pa, "position_2": pb}))
-    elif kind == "mas_onset":
-        for a in moving:
-            for b in moving:
-                if d.part(b).onset_s - d.part(a).onset_s >= ONSET_GAP_S:
-                    score = -_total_amp(d, a) - _total_amp(d, b) + (1.0 if GROUPS[a] == GROUPS[b] else 0)
-                    out.append((score, {"kind": kind, "part": a, "other": b}))
-    elif kind == "mas_sequence":
-        for p in PARTS:
-            dirs = [dr for ph in PHASES if (dr := _dir(d, p, ph)) is not None]
-            firsts = list(dict.fromkeys(dirs))
-            for i, a in enumerate(firsts):
-                for b in firsts[i + 1:]:
-                    out.append((-_total_amp(d, p), {"kind": kind, "part": p, "direction": a, "direction_2": b}))
-    elif kind == "mas_activity":
-        for p in PARTS:
-            for pa in PHASES:
-                for pb in PHASES:
-                    fact = {"kind": kind, "part": p, "phase": pa, "phase_2": pb}
-                    if pa != pb and evaluate(fact, d) is True:
-                        out.append((-_total_amp(d, p), fact))
-    elif kind == "ppr_trend":
-        for pair in d.pairs:
-            for q in pair.phases:
-                if q.trend == "steady":
-                    continue
-                a, b = sorted((pair.a, pair.b), key=lambda p: _rank(d, p, q.phase))
-                score = _rank(d, a, q.phase) + 0.5 * _rank(d, b, q.phase) + (30 if GROUPS[a] == GROUPS[b] else 0)
-                out.append((score, {"kind": kind, "part": a, "other": b, "phase": q.phase, "relation": q.trend}))
-    elif kind == "ppr_closer":
-        for ph in PHASES:
-            tops = sorted(PARTS, key=lambda p: _rank(d, p, ph))[:3]
-            for p in tops:
-                others = [o for o in PARTS if GROUPS[o] != GROUPS[p]]
-                for o in others:
-                    for t in others:
-                        fact = {"kind": kind, "part": p, "other": o, "third": t, "phase": ph}
-                        if o != t and evaluate(fact, d) is True:
-                            out.append((_rank(d, p, ph), fact))
-    else:
-        raise ValueError(f"unknown fact kind {kind!r}")
-    return out
+    return [(score, {"kind": kind, **slots}) for score, slots in fact_kind(kind).facts(d)]
 
 
 def negate(fact: dict, rng: np.random.Generator) -> dict:
     """The matched false statement: flip a direction, position or trend, or swap an order."""
-    neg = dict(fact)
-    kind = fact["kind"]
-    if kind in ("sad_direction", "mad_still"):
-        neg["direction"] = OPPOSITE[fact["direction"]]
-    elif kind == "mad_directions":
-        key = ("direction", "direction_2")[int(rng.integers(2))]
-        neg[key] = OPPOSITE[fact[key]]
-    elif kind == "sad_position":
-        field, v = fact["position"]
-        neg["position"] = (field, OPPOSITE.get(v, "left" if v == "right" else "right"))
-    elif kind == "mad_position":
-        key = ("position", "position_2")[int(rng.integers(2))]
-        field, v = fact[key]
-        neg[key] = (field, "left" if v == "right" else "right")
-    elif kind == "mas_onset":
-        neg["part"], neg["other"] = fact["other"], fact["part"]
-    elif kind == "mas_sequence":
-        neg["direction"], neg["direction_2"] = fact["direction_2"], fact["direction"]
-    elif kind == "mas_activity":
-        neg["phase"], neg["phase_2"] = fact["phase_2"], fact["phase"]
-    elif kind == "ppr_trend":
-        neg["relation"] = OPPOSITE[fact["relation"]]
-    elif kind == "ppr_closer":
-        neg["other"], neg["third"] = fact["third"], fact["other"]
-    return neg
+    return fact_kind(fact["kind"]).negate(fact, rng)
 
 
 # ----------------------------------------------------------------------------- wording
@@ -314,13 +417,7 @@ def _part_word(part: str, task: str) -> str:
 
 def render_fact(fact: dict, task: str, rng: np.random.Generator) -> str:
     """Question text of ``fact`` from a randomly chosen template of its kind."""
-    kind = fact["kind"]
-    file = kind
-    if kind == "mad_directions" and fact["direction"] == fact["direction_2"]:
-        file = "mad_same"
-    elif kind == "mad_directions":
-        file = "mad_directions"
-    templates = load_templates(file)
+    templates = load_templates(fact_kind(fact["kind"]).template_file(fact))
     template = templates[int(rng.integers(len(templates)))]
     slots: dict[str, str] = {}
     for key, value in fact.items():
@@ -341,18 +438,17 @@ def render_fact(fact: dict, task: str, rng: np.random.Generator) -> str:
 
 def parse_question(question: str, task: str) -> dict | None:
     """The fact a Yes/No question of ``task`` states, parsed through the templates; None if no template fits."""
-    for kind in families(task):
-        for file in _TEMPLATE_FILES[kind]:
+    for name in families(task):
+        kind = FACT_KINDS[name]
+        for file in kind.template_files:
             for template in load_templates(file):
                 m = compile_template(template, _VOCAB).fullmatch(question.strip())
                 if m is None:
                     continue
-                fact: dict[str, Any] = {"kind": kind}
-                for name, text in m.groupdict().items():
-                    fact[name] = _VOCAB_VALUES[slot_kind(name)][text.lower()]
-                if kind == "mad_directions" and "direction_2" not in fact:
-                    fact["direction_2"] = fact["direction"]
-                return fact
+                fact: dict[str, Any] = {"kind": name}
+                for slot, text in m.groupdict().items():
+                    fact[slot] = _VOCAB_VALUES[slot_kind(slot)][text.lower()]
+                return kind.complete(fact)
     return None
 
 
@@ -448,7 +544,7 @@ def _cmar(coarse: str, seed: int, index: int, rng: np.random.Generator) -> tuple
     others = [others[i] for i in rng.permutation(len(others))]
     pos = _balanced_position(seed, index, len(COARSE_LABELS), "CMAR")
     options = others[:pos] + [coarse] + others[pos:]
-    return templates[int(rng.integers(len(templates)))], options, "ABCDEFG"[pos]
+    return templates[int(rng.integers(len(templates)))], options, DEFAULT_LETTERS[pos]
 
 
 def fmar_distractors(fine: str, rng: np.random.Generator, n: int = 4) -> list[str]:
@@ -467,7 +563,7 @@ def _fmar(fine: str, seed: int, index: int, rng: np.random.Generator) -> tuple[s
     distractors = [sentence_case(f) for f in fmar_distractors(fine, rng)]
     pos = _balanced_position(seed, index, 5, "FMAR")
     options = distractors[:pos] + [sentence_case(fine)] + distractors[pos:]
-    return templates[int(rng.integers(len(templates)))], options, "ABCDE"[pos]
+    return templates[int(rng.integers(len(templates)))], options, DEFAULT_LETTERS[pos]
 
 
 def generate_questions(source: Any, video_name: str, seed: int, index: int, *, label: str | None = None,
@@ -633,7 +729,8 @@ def reason(d: ClipDescriptor, fine: str, rng: np.random.Generator) -> str:
             height=HEIGHT_WORDS[_position(d, main, "middle", "height")], relation=f", and {rel}" if rel else "")
         sec = _secondary(d, main)
         text += _choose(rng, t["secondary"]).format(
-            secondary=f"the {_join(sec)} {'move' if len(sec) > 1 else 'moves'} less" if sec else "the rest of the body stays still")
+            secondary=f"the {_join(sec)} {'move' if len(sec) > 1 else 'moves'} less" if sec else
+            "the rest of the body stays still")
     text += _choose(rng, t["therefore"]).format(coarse_lower=coarse.lower(), fine_lower=fine,
                                                 label_line=label_line(fine))
     return text
@@ -652,9 +749,9 @@ def verify_question(row: Mapping[str, Any], descriptor: Any, labels: Any = None)
     clip = _as_clip(descriptor)
     fine, coarse = _labels(labels if labels is not None else clip.label)
     task, question, answer = row["task"], row["question"], row["answer"]
-    if task in ("CMAR", "FMAR"):
+    if task in CHOICE_TASKS:
         stem, options = split_question(question)
-        letters = "ABCDEFG"[: len(options)]
+        letters = DEFAULT_LETTERS[: len(options)]
         if not isinstance(answer, str) or answer not in letters:
             return False
         chosen = options[letters.index(answer)]

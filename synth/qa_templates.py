@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from prompts import read_prompt
+from finemotion_eval.prompts import read_prompt
 
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 

@@ -14,10 +14,11 @@ import av
 import cv2
 import numpy as np
 
-from synth.actions import FINE_TO_COARSE, Controls, build_controls, pose_keypoints
-from synth.descriptors import SCHEMA_VERSION, ClipDescriptor, describe_motion
-from synth.parts import FOOT_EXTENSION, HAND_EXTENSION
-from synth.subject import Subject
+from finemotion_eval.mabench_tasks.taxonomy import FINE_TO_COARSE
+from finemotion_eval.synth.actions import Controls, build_controls, pose_keypoints
+from finemotion_eval.synth.descriptors import SCHEMA_VERSION, ClipDescriptor, describe_motion
+from finemotion_eval.synth.parts import FOOT_EXTENSION, HAND_EXTENSION
+from finemotion_eval.synth.subject import Subject
 
 DEFAULT_SIZE = (320, 384)  # (W, H), portrait
 DEFAULT_FPS = 30.0

@@ -8,12 +8,20 @@ same model and prompt sends nothing and gives the same questions.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from judges import JudgeConfig, JudgeUsage, ReplyCache, cache_key
-from judges.client import ChatClient
-from prompts import read_prompt
+from finemotion_eval.judges import JudgeConfig, JudgeRequestError, JudgeUsage
+from finemotion_eval.judges.runner import ask_cached
+from finemotion_eval.prompts import read_prompt
+
+
+def _rewording(reply: str) -> str:
+    """The reply without surrounding space; an empty one is unreadable (``ValueError``), so never cached."""
+    text = reply.strip()
+    if not text:
+        raise ValueError("the reply is empty")
+    return text
 
 
 def llm_rewriter(config: JudgeConfig, cache_path: str | Path, usage: JudgeUsage | None = None) -> Callable[[str], str]:
@@ -21,25 +29,11 @@ def llm_rewriter(config: JudgeConfig, cache_path: str | Path, usage: JudgeUsage 
     usage = usage if usage is not None else JudgeUsage()
     template = read_prompt("synth/rewrite.txt")
 
-    async def ask(messages: list[dict]) -> str:
-        client = ChatClient(config, usage)
-        try:
-            return (await client.complete(messages)).text.strip()
-        finally:
-            await client.aclose()
-
     def rewrite(question: str) -> str:
         messages = [{"role": "user", "content": template.format(question=question)}]
-        key = cache_key(config.model, messages, config.sampling())
-        with ReplyCache(cache_path) as cache:
-            cached = cache.get(key)
-            if cached is not None:
-                usage.cached += 1
-                return cached
-            reply = asyncio.run(ask(messages))
-            if not reply:
-                raise ValueError(f"the rewriting model returned nothing for {question!r}")
-            cache.put(key, config.model, reply)
-            return reply
+        [(rewording, error, _reply)] = asyncio.run(ask_cached([messages], _rewording, config, cache_path, usage))
+        if rewording is None:
+            raise JudgeRequestError(f"the rewriting model gave no rewording of {question!r}: {error}")
+        return rewording
 
     return rewrite

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import MABENCH_REFERENCE, require
 
-from finemotion.cli import main
-from mabench_tasks.dataset import CLOSED_TASKS, load_official
+from finemotion_eval.cli import main
+from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, load_official
 
 FINEMOTION = str(Path(sys.executable).parent / "finemotion")
 
@@ -97,19 +97,19 @@ def test_prepare_reports_stripped_codes_and_refuses_missing_videos(tmp_path, iso
 
 
 def test_prepare_records_the_folder_for_lmms_eval(sample_file, tmp_path, isolated_config):
-    from finemotion import config
+    from finemotion_eval import locations
 
     assert main(["mabench", "prepare", "--questions", str(sample_file), "--videos", str(tmp_path), "--out",
                  str(tmp_path / "prepared"), "--allow-missing-videos"]) == 0
-    assert config.data_dir(config.MABENCH) == (tmp_path / "prepared").resolve()
+    assert locations.data_dir(locations.MABENCH) == (tmp_path / "prepared").resolve()
     assert len(load_official(sample_file)[0]) == 1200
 
 
 def test_unconfigured_data_is_a_clear_error():
-    from finemotion import config
+    from finemotion_eval import locations
 
-    with pytest.raises(config.DataNotConfiguredError, match="finemotion mabench prepare"):
-        config.data_dir(config.MABENCH)
+    with pytest.raises(locations.DataNotConfiguredError, match="finemotion mabench prepare"):
+        locations.data_dir(locations.MABENCH)
 
 
 def test_tasks_dir(capsys):

@@ -27,7 +27,7 @@ def env():
 
 
 def _mismatches(per_video, golden):
-    from metrics.favor_caption import SCORE_KEYS
+    from finemotion_eval.metrics.favor_caption import SCORE_KEYS
 
     bad = {}
     for vid, want in golden.items():
@@ -46,7 +46,7 @@ def _mismatches(per_video, golden):
     [("file", "run_extract_scores.json"), ("reversed", "run_extract_reversed_scores.json")],
 )
 def test_step2_official_matches_every_video(env, order, golden_file):
-    from metrics.favor_caption import score_corpus
+    from finemotion_eval.metrics.favor_caption import score_corpus
 
     preds = env["preds"]
     if order == "reversed":
@@ -69,7 +69,7 @@ def test_order_dependent_videos_are_reproduced():
 
 
 def test_step1_reproduces_golden_outputs(env):
-    from metrics.favor_caption import extract_record
+    from finemotion_eval.metrics.favor_caption import extract_record
 
     captions = load_json(GOLDEN / "step1_captions.json")
     golden = env["preds"]

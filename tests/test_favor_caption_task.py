@@ -10,7 +10,7 @@ import pytest
 from conftest import SHARED, require
 from judge_server import JudgeServer
 from mabench_fixture import write_moving_block_clip
-from test_favor_caption_support import GOLDEN, minilm
+from test_favor_caption_support import GOLDEN, minilm, use_shared_nltk, wordlists
 
 BIN = Path(sys.executable).parent
 FAVOR_REF = SHARED / "reference" / "favor"
@@ -52,11 +52,23 @@ def test_favor_caption_reports_llm_free_and_gpt_scores(tmp_path):
     files = sorted((tmp_path / "out").rglob("*results.json"))
     assert files, run.stdout[-2000:] + run.stderr[-4000:]
     result = json.loads(files[-1].read_text())["results"]["favor_caption"]
+    assert result["llm_free_failures,none"] == 0 and result["gpt_failures,none"] == 0
+    # The library's own LLM-free scoring of the same three captions, in this process.
+    use_shared_nltk()
+    from finemotion_eval.metrics.favor_caption import extract_record, score_corpus
+
+    lists = wordlists()
+    expected = score_corpus({name: extract_record(caption, lists) for name in names},
+                            {name: {k: gt[name][k] for k in ("camera_motion", "motion_list", "chronological_motion_list")}
+                             for name in names}, mode="official", wordlists=lists, sbert=minilm_path())
     for component in ("camera", "subject_precision", "subject_recall", "subject_order", "chrono_precision", "chrono_recall",
                       "chrono_order", "final"):
-        assert 0 <= result[f"llm_free_{component},none"] <= 100
-    assert result["llm_free_failures,none"] == 0 and result["gpt_failures,none"] == 0
-    assert 0 <= result["gpt_correctness,none"] <= 10 and 0 <= result["gpt_detailedness,none"] <= 10
+        assert result[f"llm_free_{component},none"] == pytest.approx(100 * expected.mean[component], abs=1e-6)
+    # GPT-assisted scores: the means of what the judge gave, as its report records them.
+    (report_file,) = (tmp_path / "reports").glob("favor_caption_*.json")
+    judged = [r["scores"] for r in json.loads(report_file.read_text())["results"]]
+    for key in ("correctness", "detailedness"):
+        assert result[f"gpt_{key},none"] == pytest.approx(sum(scores[key] for scores in judged) / 3)
 
 
 def test_cli_scores_official_step1_outputs_like_the_golden_run(tmp_path):

@@ -19,7 +19,7 @@ from test_favor_caption_support import (
 
 
 def test_parse_motion_list_official_and_fallbacks():
-    from metrics.favor_caption import parse_motion_list
+    from finemotion_eval.metrics.favor_caption import parse_motion_list
 
     desc, acts = parse_motion_list("Subject 1: Girl [Walks forward, bends down.]\nSubject 2: Man [sits]")
     assert desc == {1: "Girl", 2: "Man"}
@@ -34,7 +34,7 @@ def test_parse_motion_list_official_and_fallbacks():
 
 
 def test_parse_chrono_keeps_official_separator():
-    from metrics.favor_caption import parse_chrono
+    from finemotion_eval.metrics.favor_caption import parse_chrono
 
     text = "Walks (Subject 1), Sits down (Subject 2)"
     assert parse_chrono(text) == [("Walks", 1), (", Sits down", 2)]
@@ -55,7 +55,7 @@ def test_parse_chrono_keeps_official_separator():
     ],
 )
 def test_parse_camera(text, official, strict):
-    from metrics.favor_caption import parse_camera
+    from finemotion_eval.metrics.favor_caption import parse_camera
 
     assert parse_camera(text) == official
     if strict is not None:
@@ -66,7 +66,7 @@ def test_parse_camera(text, official, strict):
 
 
 def test_order_score_short_and_kendall():
-    from metrics.favor_caption import order_score
+    from finemotion_eval.metrics.favor_caption import order_score
 
     assert order_score({}, 2, 2) == 1.0
     assert order_score({}, 2, 5) == 0.8
@@ -78,7 +78,7 @@ def test_order_score_short_and_kendall():
 
 
 def test_match_actions_identity_and_length_penalty():
-    from metrics.favor_caption import match_actions
+    from finemotion_eval.metrics.favor_caption import match_actions
 
     P = ["a", "b", "c"]
     S = np.eye(3) * 0.7 + 0.3  # perfect diagonal after position weighting
@@ -97,7 +97,7 @@ def test_match_actions_identity_and_length_penalty():
 def test_missing_nltk_resource_is_a_clear_error(tmp_path, monkeypatch):
     import nltk
 
-    from metrics.favor_caption import MissingResourceError, check_nltk_resources
+    from finemotion_eval.metrics.favor_caption import MissingResourceError, check_nltk_resources
 
     monkeypatch.setenv("NLTK_DATA", str(tmp_path))
     monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
@@ -106,7 +106,7 @@ def test_missing_nltk_resource_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_missing_sbert_model_is_an_error(tmp_path, monkeypatch):
-    from metrics.favor_caption import MissingResourceError, make_engine, score_corpus
+    from finemotion_eval.metrics.favor_caption import MissingResourceError, make_engine, score_corpus
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(MissingResourceError, match="Sentence-BERT"):
@@ -118,7 +118,7 @@ def test_missing_sbert_model_is_an_error(tmp_path, monkeypatch):
 def test_wordlists_load_verify_and_offline_error(tmp_path):
     import pickle
 
-    from favor_tasks.wordlists import WordlistError, download_wordlists, load_wordlists
+    from finemotion_eval.favor_tasks.wordlists import WordlistError, download_wordlists, load_wordlists
 
     wl = wordlists()
     assert len(wl["COMMON_VERBS"]) == 1135
@@ -150,7 +150,7 @@ def small():
 
 
 def test_gt_vs_gt(small):
-    from metrics.favor_caption import score_corpus
+    from finemotion_eval.metrics.favor_caption import score_corpus
 
     res = score_corpus(small["gts"], small["gts"], mode="official", sbert=small["sbert"], wordlists=small["wl"])
     for s in res.per_video.values():
@@ -159,7 +159,7 @@ def test_gt_vs_gt(small):
 
 
 def test_strict_deterministic_and_documented(small):
-    from metrics.favor_caption import STRICT_FIXES, score_corpus
+    from finemotion_eval.metrics.favor_caption import STRICT_FIXES, score_corpus
 
     preds = {v: {**g, "camera_motion": ""} for v, g in small["gts"].items()}
     kw = {"sbert": small["sbert"], "wordlists": small["wl"]}
@@ -178,7 +178,7 @@ def test_strict_deterministic_and_documented(small):
 
 
 def test_bad_inputs_give_defined_scores_or_reported_failures(small):
-    from metrics.favor_caption import SCORE_KEYS, extract_record, score_corpus
+    from finemotion_eval.metrics.favor_caption import SCORE_KEYS, extract_record, score_corpus
 
     wl = small["wl"]
     gid = next(iter(small["gts"]))
@@ -215,7 +215,7 @@ def test_wordlist_checksums_match_the_shared_dump():
 
     from conftest import require
 
-    from favor_tasks.wordlists import CONTENT_SHA256, JSON_DUMP_SHA256, content_sha256
+    from finemotion_eval.favor_tasks.wordlists import CONTENT_SHA256, JSON_DUMP_SHA256, content_sha256
 
     path = require(FAVOR_REF / "action_extraction_dicts.json")
     assert hashlib.sha256(path.read_bytes()).hexdigest() == JSON_DUMP_SHA256
@@ -227,7 +227,7 @@ import hashlib, json, os, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, os.path.join(sys.argv[1], "tests"))
 from test_favor_caption_support import FAVOR_REF, load_json, minilm, use_shared_nltk, wordlists
-from metrics.favor_caption import extract_record, score_corpus
+from finemotion_eval.metrics.favor_caption import extract_record, score_corpus
 use_shared_nltk()
 gts = load_json(FAVOR_REF / "FAVOR_gt_annotations.json")
 wl = wordlists()
@@ -262,7 +262,7 @@ def test_official_pickle_is_decoded_without_unpickling():
 
     from conftest import SHARED, require
 
-    from favor_tasks.wordlists import CONTENT_SHA256, WordlistError, content_sha256, decode_plain_pickle
+    from finemotion_eval.favor_tasks.wordlists import CONTENT_SHA256, WordlistError, content_sha256, decode_plain_pickle
 
     wordlists = json.loads(require(SHARED / "reference/favor/action_extraction_dicts.json").read_text())
     for protocol in (2, 4, 5):
@@ -276,8 +276,8 @@ def test_official_pickle_is_decoded_without_unpickling():
 
 
 def test_official_word_lists_and_rules():
-    from metrics.favor_caption import similarity as sim
-    from metrics.favor_caption.scoring import _ref_boost
+    from finemotion_eval.metrics.favor_caption import similarity as sim
+    from finemotion_eval.metrics.favor_caption.scoring import _ref_boost
 
     # key-term pairs fire on whole words only; phrase maps on substrings
     assert sim._key_term_fires("types on the keyboard now", "keeps typing")
@@ -302,7 +302,7 @@ def test_official_word_lists_and_rules():
 
 
 def test_official_parsing_edge_cases():
-    from metrics.favor_caption import parse_camera, parse_chrono, parse_motion_list
+    from finemotion_eval.metrics.favor_caption import parse_camera, parse_chrono, parse_motion_list
 
     # descriptions of the fallback formats are "Subject N" (or the lowercased text of a line match)
     assert parse_motion_list("Subject 2[walks, sits]")[0] == {2: "Subject 2"}

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from lmms_results import mean_stderr
 from mabench_fixture import write_moving_block_clip
 
-from favor_tasks.closed import doc_to_text_official
-from favor_tasks.dataset import FavorFormatError, load_release
-from metrics.favor_mcqa import FAVOR_TASKS, OFFICIAL_DENOMINATORS, favor_judge, official_accuracy
+from finemotion_eval.favor_tasks.closed import doc_to_text_official
+from finemotion_eval.favor_tasks.dataset import FavorFormatError, load_release
+from finemotion_eval.metrics.favor_mcqa import FAVOR_TASKS, OFFICIAL_DENOMINATORS, favor_judge, official_accuracy
 
 BIN = Path(sys.executable).parent
 OPTIONS = ["Walks forward", "Walks forward quickly", "Turns left", "Sits down", "Stands up"]
@@ -126,8 +127,15 @@ def test_lmms_eval_run_reports_official_and_actual_count_accuracy(favor_prepared
         total_correct += correct
         entry = results[f"favor_{task.lower()}"]
         assert entry["acc_official,none"] == round(correct / OFFICIAL_DENOMINATORS[task] * 100, 2)
+        # The standard error lmms-eval's mean_stderr gives for the official denominator's 0/100 scores.
+        padded = [100.0] * correct + [0.0] * (OFFICIAL_DENOMINATORS[task] - correct)
+        assert entry["acc_official_stderr,none"] == pytest.approx(mean_stderr(padded))
         assert entry["acc_actual_counts,none"] == pytest.approx(correct / 3 * 100)
-    assert results["favor_closed"]["acc_actual_counts,none"] == pytest.approx(total_correct / 18 * 100)
+        assert entry["acc_actual_counts_stderr,none"] == pytest.approx(mean_stderr([100.0 * (OPTIONS[(i + k) % 5] == "Turns left")
+                                                                                     for i in range(3)]))
+    group = results["favor_closed"]
+    assert group["acc_actual_counts,none"] == pytest.approx(total_correct / 18 * 100)
+    assert isinstance(group["acc_official_stderr,none"], float) and isinstance(group["acc_actual_counts_stderr,none"], float)
 
 
 def test_letter_variant_is_a_separate_task(favor_prepared, tmp_path):
@@ -135,4 +143,6 @@ def test_letter_variant_is_a_separate_task(favor_prepared, tmp_path):
     for k, task in enumerate(FAVOR_TASKS):
         correct = sum((i + k) % 5 == 2 for i in range(3))
         assert results[f"favor_{task.lower()}_letter"]["accuracy,none"] == pytest.approx(correct / 3 * 100)
+        assert results[f"favor_{task.lower()}_letter"]["accuracy_stderr,none"] == pytest.approx(
+            mean_stderr([100.0 * ((i + k) % 5 == 2) for i in range(3)]))
         assert results[f"favor_{task.lower()}_letter"]["unparseable,none"] == 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from judges import JudgeResult, mabench_final_score, mabench_open_average, mabench_open_levels, task_scores
-from metrics.accuracy import MABENCH_CLOSED_TASKS, MABENCH_OPEN_LEVELS
+from finemotion_eval.judges import JudgeResult, task_scores
+from finemotion_eval.metrics.accuracy import MABENCH_CLOSED_TASKS, MABENCH_OPEN_LEVELS, mac2026_final_score, open_average
 
 
 def _result(item_id: str, scores: dict[str, int] | None) -> JudgeResult:
@@ -29,11 +29,11 @@ def test_no_scored_item_is_an_error_not_zero():
         task_scores([_result("a", None)], ("L1",))
 
 
-def test_mabench_open_and_final_scores():
+def test_mabench_open_and_final_scores_from_task_scores():
     madu = task_scores([_result("a", {"L1": 5, "L2": 4, "L3": 3})], ("L1", "L2", "L3"))
     mare = task_scores([_result("a", {"L1": 2, "L2": 1, "L3": 0})], ("L1", "L2", "L3"))
-    levels = mabench_open_levels(madu, mare)
+    levels = {f"{task}_{key}": mean for task, scores in (("MADU", madu), ("MARE", mare)) for key, mean in scores.means.items()}
     assert list(levels) == list(MABENCH_OPEN_LEVELS)
-    assert mabench_open_average(madu, mare) == pytest.approx(2.5)
+    assert open_average(levels) == pytest.approx(2.5)
     closed = {task: 50.0 for task in MABENCH_CLOSED_TASKS}
-    assert mabench_final_score(closed, madu, mare) == pytest.approx((6 * 50 + 20 * 15) / 12)
+    assert mac2026_final_score(closed, levels) == pytest.approx((6 * 50 + 20 * 15) / 12)

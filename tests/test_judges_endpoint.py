@@ -14,7 +14,8 @@ import time
 
 from conftest import REPO
 from judge_server import JudgeServer, expected_scores
-from judges import JudgeConfig, JudgeItem, ReplyCache, Rubric, judge_items, task_scores
+
+from finemotion_eval.judges import JudgeConfig, JudgeItem, ReplyCache, Rubric, judge_items, task_scores
 
 SECRET = "sk-test-SECRET-0123456789abcdef"
 MADU = Rubric.load("mabench_madu")
@@ -61,7 +62,7 @@ def test_killed_run_resumes_with_only_the_missing_requests(tmp_path):
     items_file.write_text(json.dumps([item.__dict__ for item in items]))
     with JudgeServer(latency_s=0.01) as server:
         child = (
-            "import json, sys; from judges import *\n"
+            "import json, sys; from finemotion_eval.judges import *\n"
             f"items = [JudgeItem(**d) for d in json.load(open({str(items_file)!r}))]\n"
             f"config = JudgeConfig(model='loopback-judge', base_url={server.url!r}, api_key={SECRET!r}, concurrency=4)\n"
             f"judge_items(items, Rubric.load('mabench_madu'), config, {str(cache)!r})\n"
@@ -183,7 +184,9 @@ def test_favor_rubric_end_to_end(tmp_path):
     with JudgeServer(keys=favor.keys, high=10) as server:
         run = judge_items(items, favor, _config(server), None)
     assert not run.failures and all(set(r.scores) == {"correctness", "detailedness"} for r in run.results)
-    assert all(0 <= value <= 10 for r in run.results for value in r.scores.values())
+    for item, result in zip(items, run.results):
+        prompt = favor.messages(item.ground_truth, item.prediction)[0]["content"]
+        assert result.scores == expected_scores(prompt, favor.keys, 10)
 
 
 def test_judge_items_works_inside_a_running_loop():

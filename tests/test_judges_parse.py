@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO
-from judges import BUILTIN_RUBRICS, JudgeConfig, Rubric, ScoreParseError, parse_scores
+from finemotion_eval.judges import BUILTIN_RUBRICS, JudgeConfig, Rubric, ScoreParseError, parse_scores
 
 KEYS = ("L1", "L2", "L3")
 

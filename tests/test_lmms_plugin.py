@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from finemotion.lmms_plugin import PluginIncompatibleError, install_task_dirs, register, task_dirs
+from finemotion_eval.lmms_plugin import PluginIncompatibleError, install_task_dirs, register, task_dirs
 
 CLOSED_TASKS = ["mabench_cmar", "mabench_fmar", "mabench_sad", "mabench_mad", "mabench_mas", "mabench_ppr"]
 FAVOR_TASKS = ["favor_as", "favor_hac", "favor_sad", "favor_mad", "favor_cm", "favor_nsm"]
@@ -34,7 +34,7 @@ def test_our_names_are_prefixed_and_never_collide_with_builtins():
     # Without the plugin (lmms_eval.models not imported) a TaskManager indexes the built-ins only.
     builtin = set(json.loads(_python("import json; from lmms_eval.tasks import TaskManager; print(json.dumps(TaskManager().all_tasks))")))
     ours = set(json.loads(_python(
-        "import json; from lmms_eval.tasks import TaskManager; from finemotion.lmms_plugin import task_dirs;"
+        "import json; from lmms_eval.tasks import TaskManager; from finemotion_eval.lmms_plugin import task_dirs;"
         "print(json.dumps(TaskManager(include_path=task_dirs(), include_defaults=False).all_tasks))"
     )))
     assert set(OUR_TASKS) <= ours
@@ -44,7 +44,7 @@ def test_our_names_are_prefixed_and_never_collide_with_builtins():
 
 def test_include_path_route_without_plugin():
     found = _python(
-        "import sys; from lmms_eval.tasks import TaskManager; from finemotion.lmms_plugin import task_dirs;"
+        "import sys; from lmms_eval.tasks import TaskManager; from finemotion_eval.lmms_plugin import task_dirs;"
         "assert 'lmms_eval.models' not in sys.modules; print(TaskManager(include_path=task_dirs()[0]).all_tasks)"
     )
     assert "mabench_cmar" in found
@@ -71,3 +71,23 @@ def test_incompatible_lmms_eval_fails_loudly(monkeypatch, capsys):
     with pytest.raises(PluginIncompatibleError):
         register()
     assert "--include_path" in capsys.readouterr().err
+
+
+def test_a_dependency_release_that_breaks_lmms_eval_is_named_with_its_fix(monkeypatch, capsys):
+    from finemotion_eval import lmms_plugin
+
+    # As filelock 4 did to lmms-eval 0.7.3: an installed release without a module lmms-eval imports.
+    missing = (("filelock._no_such_module", "filelock", "pip install 'filelock<4'"),)
+    problems = lmms_plugin.broken_dependencies(missing)
+    installed = __import__("importlib.metadata").metadata.version("filelock")
+    assert problems == [f"filelock {installed} has no filelock._no_such_module, which lmms-eval 0.7.3 imports: every "
+                        "evaluation would fail. Fix: pip install 'filelock<4'"]
+    monkeypatch.setattr(lmms_plugin, "REQUIRED_MODULES", missing)
+    lmms_plugin.register()
+    assert f"finemotion: ERROR: {problems[0]}" in capsys.readouterr().err
+
+
+def test_the_tested_resolution_has_what_lmms_eval_imports():
+    from finemotion_eval.lmms_plugin import broken_dependencies
+
+    assert broken_dependencies() == []

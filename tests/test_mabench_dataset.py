@@ -5,8 +5,7 @@ import datasets
 import pytest
 from conftest import MABENCH_REFERENCE, require
 
-from finemotion.prepared import unusable_videos
-from mabench_tasks.dataset import (
+from finemotion_eval.mabench_tasks.dataset import (
     MABenchFormatError,
     canonical_task,
     format_question,
@@ -16,6 +15,7 @@ from mabench_tasks.dataset import (
     split_question,
     write_prepared,
 )
+from finemotion_eval.prepared import unusable_videos
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,18 @@
 """lmms-eval end to end on real video files: the six MA-52 clips with questions written by the tests."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import MA52_CLIPS, require
+from lmms_results import evaluate, logged, mean_stderr, plain_mean_stderr
 from mabench_fixture import write_questions
 
-from mabench_tasks.dataset import CLOSED_TASKS
+from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS
+from finemotion_eval.metrics import accuracy
 
 BIN = Path(sys.executable).parent
 LABELS = {"A1": "Shaking body", "A2": "Turning around", "A3": "Sitting straightly", "B1": "Nodding", "B2": "Shaking head", "B3": "Turning head"}
@@ -27,7 +30,7 @@ def prepared(tmp_path_factory):
 
 
 def run_lmms_eval(prepared: Path, out: Path, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {**__import__("os").environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), **(env_extra or {})}
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), **(env_extra or {})}
     return subprocess.run(
         [str(BIN / "lmms-eval"), *args, "--tasks", "mabench_closed", "--batch_size", "1", "--output_path", str(out), "--log_samples"],
         capture_output=True, text=True, env=env, timeout=600, cwd=out.parent,
@@ -40,21 +43,26 @@ def results_of(out: Path) -> dict:
     return json.loads(files[-1].read_text())["results"]
 
 
-def test_random_baseline_run_writes_per_task_accuracy_and_unparseable(prepared, tmp_path):
+def test_random_baseline_run_writes_per_task_accuracy_stderr_and_unparseable(prepared, tmp_path):
     out = tmp_path / "random"
-    run = run_lmms_eval(prepared, out, "--model", "finemotion_random", "--model_args", "seed=0")
-    assert run.returncode == 0, run.stderr[-3000:]
-    results = results_of(out)
-    accuracies = {}
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared")}
+    results = evaluate(["--model", "finemotion_random", "--model_args", "seed=0", "--tasks", "mabench_closed",
+                        "--batch_size", "1"], out, env)["results"]
+    accuracies, stderrs = {}, {}
     for task in CLOSED_TASKS:
-        entry = results[f"mabench_{task.lower()}"]
-        accuracies[task] = entry["accuracy,none"]
-        assert 0 <= accuracies[task] <= 100
-        assert entry["unparseable,none"] == 0  # the random baseline always answers with a valid option
-    group = results["mabench_closed"]["accuracy,none"]
-    assert group == pytest.approx(sum(accuracies.values()) / 6)
-    samples = sorted(out.rglob("*samples_mabench_cmar.jsonl"))
-    assert len(samples[0].read_text().splitlines()) == 6
+        name = f"mabench_{task.lower()}"
+        records = logged(out, name, "unparseable")
+        assert len(records) == (6 if task in ("CMAR", "FMAR") else 12)  # one choice question, two Yes/No per clip
+        expected = accuracy([r["prediction"] == r["answer"] for r in records])
+        entry = results[name]
+        assert entry["accuracy,none"] == pytest.approx(expected)
+        assert entry["accuracy_stderr,none"] == pytest.approx(mean_stderr(logged(out, name, "accuracy")))
+        assert (entry["n_scored,none"], entry["unparseable,none"]) == (len(records), 0)  # random answers always name an option
+        assert "mac2026_final,none" not in entry  # the MAC 2026 final score is the `mabench` group's alone
+        accuracies[task], stderrs[task] = expected, entry["accuracy_stderr,none"]
+    group = results["mabench_closed"]
+    assert group["accuracy,none"] == pytest.approx(sum(accuracies.values()) / 6)
+    assert group["accuracy_stderr,none"] == pytest.approx(plain_mean_stderr(list(stderrs.values())))
 
 
 def test_unparseable_outputs_are_counted_not_crashing(prepared, tmp_path):
@@ -104,9 +112,12 @@ def test_python_api_with_include_path(prepared, monkeypatch):
     from lmms_eval.evaluator import simple_evaluate
     from lmms_eval.tasks import TaskManager
 
-    from finemotion.lmms_plugin import task_dirs
+    from finemotion_eval.lmms_plugin import task_dirs
 
     monkeypatch.setenv("FINEMOTION_MABENCH_DIR", str(prepared / "prepared"))
     results = simple_evaluate(model="finemotion_random", model_args="seed=1", tasks=["mabench_cmar"],
-                              task_manager=TaskManager(include_path=task_dirs()), batch_size=1)
-    assert 0 <= results["results"]["mabench_cmar"]["accuracy,none"] <= 100
+                              task_manager=TaskManager(include_path=task_dirs()), batch_size=1, log_samples=True)
+    records = [sample["unparseable"] for sample in results["samples"]["mabench_cmar"]]
+    entry = results["results"]["mabench_cmar"]
+    assert entry["accuracy,none"] == pytest.approx(accuracy([r["prediction"] == r["answer"] for r in records]))
+    assert entry["accuracy_stderr,none"] == pytest.approx(mean_stderr([s["accuracy"] for s in results["samples"]["mabench_cmar"]]))

@@ -39,7 +39,13 @@ def test_open_tasks_print_levels_average_and_failures(prepared, tmp_path):
         results, output = run_lmms_eval(prepared, tmp_path / "out", "mabench_open", server, tmp_path / "cache.sqlite")
         first_run_requests = server.total
     levels = {f"{task}_{level}": results[f"mabench_{task.lower()}"][f"{level},none"] for task in ("MADU", "MARE") for level in ("L1", "L2", "L3")}
-    assert all(0 <= value <= 5 for value in levels.values())
+    # Each level is the mean of the scores the judge gave, as its per-item report records them.
+    for task in ("MADU", "MARE"):
+        (report_file,) = (tmp_path / "out" / "judge_reports").glob(f"mabench_{task.lower()}_*.json")
+        judged = [r["scores"] for r in json.loads(report_file.read_text())["results"] if r["scores"] is not None]
+        assert len(judged) == 3
+        for level in ("L1", "L2", "L3"):
+            assert levels[f"{task}_{level}"] == pytest.approx(sum(scores[level] for scores in judged) / 3)
     assert results["mabench_open"]["open_avg,none"] == pytest.approx(sum(levels.values()) / 6)
     assert results["mabench_madu"]["judge_failures,none"] == 0 and results["mabench_mare"]["judge_failures,none"] == 0
     for name in ("L1", "L2", "L3", "open_avg", "judge_failures", "mabench_open"):
@@ -69,3 +75,5 @@ def test_whole_benchmark_group_reports_the_mac2026_final_score(prepared, tmp_pat
     open_sum = sum(results[f"mabench_{t}"][f"{lv},none"] for t in ("madu", "mare") for lv in ("L1", "L2", "L3"))
     assert results["mabench"]["mac2026_final,none"] == pytest.approx((sum(closed.values()) + 20 * open_sum) / 12)
     assert results["mabench"]["accuracy,none"] == pytest.approx(sum(closed.values()) / 6)
+    # The final score is the group's alone: no task shows a term of it.
+    assert [task for task, entry in results.items() if "mac2026_final,none" in entry] == ["mabench"]

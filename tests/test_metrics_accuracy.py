@@ -10,7 +10,7 @@ from conftest import MABENCH_REFERENCE, require
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.accuracy import (
+from finemotion_eval.metrics.accuracy import (
     MABENCH_CLOSED_TASKS,
     MABENCH_OPEN_LEVELS,
     accuracy,

@@ -11,7 +11,7 @@ from conftest import MABENCH_REFERENCE, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.choice import (
+from finemotion_eval.metrics.choice import (
     DEFAULT_LETTERS,
     extract_choice,
     extract_yes_no,

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import datasets
 import pytest
+from lmms_results import logged, mean_stderr, plain_mean_stderr
 
-from synth.dataset import build, plan_clips
+from finemotion_eval.metrics import accuracy
+from finemotion_eval.synth.dataset import build, plan_clips
 
 BIN = Path(sys.executable).parent
 
@@ -43,14 +45,30 @@ def test_load_dataset_reads_the_build_offline(built):
     assert all(Path(video).is_file() for video in cmar["video"])
 
 
-def test_lmms_eval_runs_the_synthetic_closed_tasks(built, tmp_path):
+def test_lmms_eval_prints_accuracy_with_standard_error_for_every_task_and_the_group(built, tmp_path):
     env = {**os.environ, "FINEMOTION_MABENCH_SYNTH_DIR": str(built)}
+    out = tmp_path / "out"
     run = subprocess.run([str(BIN / "lmms-eval"), "--model", "finemotion_random", "--tasks", "mabench_synth_closed",
-                          "--batch_size", "1", "--output_path", str(tmp_path / "out")], capture_output=True, text=True, env=env,
-                         timeout=600)
-    files = sorted((tmp_path / "out").rglob("*results.json"))
-    assert files, run.stderr[-3000:]
+                          "--batch_size", "1", "--output_path", str(out), "--log_samples"], capture_output=True, text=True,
+                         env=env, timeout=600)
+    files = sorted(out.rglob("*results.json"))
+    assert files, run.stdout[-2000:] + run.stderr[-3000:]
     results = json.loads(files[-1].read_text())["results"]
+    # The printed table: `|name|version|filter|n-shot|accuracy|↑|value|±|stderr|`, one row per task and the group.
+    printed = {}
+    for line in run.stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if "accuracy" in cells:
+            printed[cells[0].lstrip("- ")] = cells[cells.index("±") + 1]
+    stderrs = []
     for task in ("cmar", "fmar", "sad", "mad", "mas", "ppr"):
-        assert 0 <= results[f"mabench_synth_{task}"]["accuracy,none"] <= 100
-    assert "mabench_synth_closed" in run.stdout
+        name = f"mabench_synth_{task}"
+        records = logged(out, name, "unparseable")
+        entry = results[name]
+        assert entry["accuracy,none"] == pytest.approx(accuracy([r["prediction"] == r["answer"] for r in records]))
+        assert entry["accuracy_stderr,none"] == pytest.approx(mean_stderr(logged(out, name, "accuracy")))
+        assert float(printed[name]) == pytest.approx(entry["accuracy_stderr,none"], abs=5e-5)
+        stderrs.append(entry["accuracy_stderr,none"])
+    group = results["mabench_synth_closed"]
+    assert group["accuracy_stderr,none"] == pytest.approx(plain_mean_stderr(stderrs))
+    assert float(printed["mabench_synth_closed"]) == pytest.approx(group["accuracy_stderr,none"], abs=5e-5)

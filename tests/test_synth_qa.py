@@ -7,18 +7,19 @@ from collections import Counter
 
 import pytest
 
-from mabench_tasks.dataset import load_official, split_question
-from synth.actions import COARSE_LABELS, FINE_TO_COARSE, RENDERED_LABELS
-from synth.descriptors import describe_motion
-from synth.qa import (
+from finemotion_eval.mabench_tasks.dataset import load_official, split_question
+from finemotion_eval.mabench_tasks.taxonomy import COARSE_LABELS, FINE_TO_COARSE
+from finemotion_eval.synth.actions import RENDERED_LABELS
+from finemotion_eval.synth.descriptors import describe_motion
+from finemotion_eval.synth.qa import (
     TASK_COUNTS,
     generate_questions,
     label_line,
     sentence_case,
     verify_question,
 )
-from synth.render import render_clip, simulate
-from synth.subject import make_subject
+from finemotion_eval.synth.render import render_clip, simulate
+from finemotion_eval.synth.subject import make_subject
 
 N_CLIPS = 42
 SEED = 11
@@ -155,8 +156,8 @@ def test_rendered_clip_truth(tmp_path):
 def test_llm_rewriting_goes_through_the_judge_client_and_its_cache(tmp_path):
     from judge_server import JudgeServer
 
-    from judges import JudgeConfig, JudgeUsage
-    from synth.rewrite import llm_rewriter
+    from finemotion_eval.judges import JudgeConfig, JudgeUsage
+    from finemotion_eval.synth.rewrite import llm_rewriter
 
     questions = ["Does the head move downward in the early phase?", "Does the Right Hand approach the Head?"]
     with JudgeServer() as server:

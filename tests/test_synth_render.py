@@ -8,13 +8,14 @@ import json
 import av
 import numpy as np
 import pytest
-
 from conftest import MABENCH_REFERENCE, require
-from synth.actions import COARSE_LABELS, FINE_TO_COARSE, NOT_RENDERED, RENDERED_LABELS
-from synth.descriptors import SCHEMA_VERSION, ClipDescriptor, describe_motion
-from synth.parts import PARTS
-from synth.render import render_clip, render_frames, write_truth
-from synth.subject import make_subject
+
+from finemotion_eval.mabench_tasks.taxonomy import COARSE_LABELS, FINE_TO_COARSE
+from finemotion_eval.synth.actions import NOT_RENDERED, RENDERED_LABELS
+from finemotion_eval.synth.descriptors import SCHEMA_VERSION, ClipDescriptor, describe_motion
+from finemotion_eval.synth.parts import PARTS
+from finemotion_eval.synth.render import render_clip, render_frames, write_truth
+from finemotion_eval.synth.subject import make_subject
 
 SIZE = (128, 160)
 FPS = 15.0

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from video_io import (
+from finemotion_eval.video_io import (
     SampledFrames,
     SamplingProtocol,
     VideoDecodeError,

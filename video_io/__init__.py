@@ -5,10 +5,10 @@
 (16, 1296, 1080, 3)
 """
 
-from video_io.errors import VideoDecodeError, VideoNotFoundError
-from video_io.prefetch import prefetch_frames
-from video_io.reader import Backend, SampledFrames, VideoInfo, probe, read_frames
-from video_io.sampling import (
+from finemotion_eval.video_io.errors import VideoDecodeError, VideoNotFoundError
+from finemotion_eval.video_io.prefetch import prefetch_frames
+from finemotion_eval.video_io.reader import Backend, SampledFrames, VideoInfo, probe, read_frames
+from finemotion_eval.video_io.sampling import (
     SamplingProtocol,
     fps_indices,
     starter_kit_indices,

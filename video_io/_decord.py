@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import decord
 import numpy as np
 
-from video_io.errors import VideoDecodeError
+from finemotion_eval.video_io.errors import VideoDecodeError
 
 BACKEND = "decord"
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import av
 import numpy as np
 
-from video_io.errors import VideoDecodeError
+from finemotion_eval.video_io.errors import VideoDecodeError
 
 BACKEND = "pyav"
 # Demuxers that store presentation timestamps and seek to them exactly.

@@ -15,8 +15,8 @@ from multiprocessing.context import BaseContext
 
 import numpy as np
 
-from video_io.reader import Backend, SampledFrames, read_frames
-from video_io.sampling import DEFAULT_PROTOCOL, SamplingProtocol
+from finemotion_eval.video_io.reader import Backend, SampledFrames, read_frames
+from finemotion_eval.video_io.sampling import DEFAULT_PROTOCOL, SamplingProtocol
 
 # Below this much free space /dev/shm is not used: Docker's default is 64 MB,
 # which a few clips in flight (34 MB per eight 1080x1296 frames) would fill.

@@ -13,10 +13,10 @@ from typing import Literal
 import av
 import numpy as np
 
-from video_io import _pyav
-from video_io._pyav import Allocate
-from video_io.errors import VideoDecodeError, VideoNotFoundError
-from video_io.sampling import DEFAULT_PROTOCOL, SamplingProtocol
+from finemotion_eval.video_io import _pyav
+from finemotion_eval.video_io._pyav import Allocate
+from finemotion_eval.video_io.errors import VideoDecodeError, VideoNotFoundError
+from finemotion_eval.video_io.sampling import DEFAULT_PROTOCOL, SamplingProtocol
 
 Backend = Literal["auto", "decord", "pyav"]
 

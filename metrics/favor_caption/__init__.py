@@ -8,21 +8,21 @@
 No lmms-eval import; word lists come from ``favor_tasks.wordlists``.
 """
 
-from metrics.favor_caption.extract import extract_record
-from metrics.favor_caption.matching import MatchResult, match_actions, order_score
-from metrics.favor_caption.records import (
+from finemotion_eval.metrics.favor_caption.extract import extract_record
+from finemotion_eval.metrics.favor_caption.matching import MatchResult, match_actions, order_score
+from finemotion_eval.metrics.favor_caption.records import (
     parse_camera,
     parse_chrono,
     parse_motion_list,
     split_actions,
 )
-from metrics.favor_caption.resources import (
+from finemotion_eval.metrics.favor_caption.resources import (
     DEFAULT_SBERT_MODEL,
     MissingResourceError,
     check_nltk_resources,
     load_sbert,
 )
-from metrics.favor_caption.scoring import (
+from finemotion_eval.metrics.favor_caption.scoring import (
     SCORE_KEYS,
     STRICT_FIXES,
     WEIGHTS,
@@ -32,7 +32,7 @@ from metrics.favor_caption.scoring import (
     score_corpus,
     score_video,
 )
-from metrics.favor_caption.similarity import (
+from finemotion_eval.metrics.favor_caption.similarity import (
     EmbeddingStore,
     SimilarityEngine,
     core_verb,

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from metrics.favor_caption import extract_patterns as P
-from metrics.favor_caption.resources import check_nltk_resources, pos_tags
+from finemotion_eval.metrics.favor_caption import extract_patterns as P
+from finemotion_eval.metrics.favor_caption.resources import check_nltk_resources, pos_tags
 
 _VOWELS = "aeiou"
 _CACHE_PREFIX = 50  # the official caches key some results by the first 50 characters only

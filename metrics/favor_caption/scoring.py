@@ -10,15 +10,15 @@ from typing import Any, Literal
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from metrics.favor_caption import records
-from metrics.favor_caption.matching import match_actions, order_score
-from metrics.favor_caption.resources import (
+from finemotion_eval.metrics.favor_caption import records
+from finemotion_eval.metrics.favor_caption.matching import match_actions, order_score
+from finemotion_eval.metrics.favor_caption.resources import (
     DEFAULT_SBERT_MODEL,
     MissingResourceError,
     check_nltk_resources,
     load_sbert,
 )
-from metrics.favor_caption.similarity import EmbeddingStore, SimilarityEngine
+from finemotion_eval.metrics.favor_caption.similarity import EmbeddingStore, SimilarityEngine
 
 Mode = Literal["official", "strict"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from metrics.favor_caption import resources as R
+from finemotion_eval.metrics.favor_caption import resources as R
 
 VERB_BOOST = 0.3
 RELATED_VERB_BOOST = 0.3 * 0.8

@@ -2,7 +2,7 @@
 
 Every setting resolves in the same order: an explicit argument, an environment variable, the user config
 file, a cached hub snapshot where one exists, then a clear error. The config file is JSON at
-``$FINEMOTION_CONFIG`` or ``~/.config/finemotion/config.json``; ``finemotion <benchmark> prepare`` records
+``$FINEMOTION_CONFIG`` or ``$XDG_CONFIG_HOME/finemotion/config.json`` (``~/.config/...``); ``finemotion <benchmark> prepare`` records
 the folder it writes there, so a later ``lmms-eval`` run needs no variable.
 """
 
@@ -13,6 +13,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from finemotion_eval.settings import env
 
 CONFIG_ENV = "FINEMOTION_CONFIG"
 
@@ -47,7 +49,10 @@ class VideoMissingError(FileNotFoundError):
 
 
 def config_path() -> Path:
-    return Path(os.environ.get(CONFIG_ENV) or Path.home() / ".config" / "finemotion" / "config.json")
+    configured = env(CONFIG_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "finemotion" / "config.json"
 
 
 def read_config() -> dict:
@@ -78,7 +83,7 @@ def record_data_dir(benchmark: Benchmark, folder: Path) -> Path:
 
 def data_dir(benchmark: Benchmark) -> Path:
     """The prepared folder of ``benchmark`` (written by ``finemotion <benchmark> prepare``)."""
-    configured = os.environ.get(benchmark.dir_env) or read_config().get(f"{benchmark.name}_dir")
+    configured = env(benchmark.dir_env) or read_config().get(f"{benchmark.name}_dir")
     if not configured:
         raise DataNotConfiguredError(
             f"{benchmark.name} data are not set up. Run\n"
@@ -106,7 +111,7 @@ def hub_snapshot_dirs(repo_id: str) -> list[Path]:
 def video_dir(benchmark: Benchmark, explicit: str | os.PathLike | None = None) -> Path:
     """The folder of ``<video_name>.mp4`` clips: the argument (CLI ``--videos``), the environment variable,
     then the clip folder of a cached snapshot of the benchmark's hub dataset."""
-    configured = explicit or os.environ.get(benchmark.videos_env)
+    configured = explicit or env(benchmark.videos_env)
     if configured:
         path = Path(configured).expanduser()
         if not path.is_dir():
@@ -123,7 +128,7 @@ def video_dir(benchmark: Benchmark, explicit: str | os.PathLike | None = None) -
 
 def video_override(benchmark: Benchmark) -> Path | None:
     """A video folder that overrides the one recorded at prepare time, if the user set one."""
-    configured = os.environ.get(benchmark.videos_env)
+    configured = env(benchmark.videos_env)
     return video_dir(benchmark, configured) if configured else None
 
 

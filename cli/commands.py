@@ -10,7 +10,7 @@ from pathlib import Path
 
 def _videos_usable(rows: list[dict], video_dir: Path, allow_missing: bool) -> bool:
     """Check every clip before anything is written; False means stop."""
-    from finemotion.prepared import unusable_videos
+    from finemotion_eval.prepared import unusable_videos
 
     problems = unusable_videos(rows, progress=True)
     if problems:
@@ -23,42 +23,42 @@ def _videos_usable(rows: list[dict], video_dir: Path, allow_missing: bool) -> bo
 
 
 def _finish_prepare(benchmark, out: Path, count: int, args: argparse.Namespace) -> int:
-    from finemotion import config
+    from finemotion_eval import locations
 
     print(f"wrote {count} rows to {out}")
     if not args.no_record:
-        print(f"recorded as the default {benchmark.name} folder in {config.record_data_dir(benchmark, out)}")
+        print(f"recorded as the default {benchmark.name} folder in {locations.record_data_dir(benchmark, out)}")
     return 0
 
 
 def _mabench_prepare(args: argparse.Namespace) -> int:
-    from finemotion import config
-    from mabench_tasks.dataset import load_official, read_answers, write_prepared
+    from finemotion_eval import locations
+    from finemotion_eval.mabench_tasks.dataset import load_official, read_answers, write_prepared
 
-    video_dir = config.video_dir(config.MABENCH, args.videos)
+    video_dir = locations.video_dir(locations.MABENCH, args.videos)
     answers = read_answers(args.answers) if args.answers else None
     rows, report = load_official(args.questions, video_dir=video_dir, answers=answers)
     print(report.summary())
     if not _videos_usable(rows, video_dir, args.allow_missing_videos):
         return 2
-    return _finish_prepare(config.MABENCH, write_prepared(rows, args.out, report, video_dir), len(rows), args)
+    return _finish_prepare(locations.MABENCH, write_prepared(rows, args.out, report, video_dir), len(rows), args)
 
 
 def _favor_prepare(args: argparse.Namespace) -> int:
-    from favor_tasks.dataset import load_release, write_prepared
-    from finemotion import config
+    from finemotion_eval import locations
+    from finemotion_eval.favor_tasks.dataset import load_release, write_prepared
 
-    video_dir = config.video_dir(config.FAVOR, args.videos)
+    video_dir = locations.video_dir(locations.FAVOR, args.videos)
     questions, captions, report = load_release(args.release, video_dir=video_dir)
     print(report.summary())
     if not _videos_usable([*questions, *captions], video_dir, args.allow_missing_videos):
         return 2
     out = write_prepared(questions, captions, args.out, report, video_dir)
-    return _finish_prepare(config.FAVOR, out, len(questions) + len(captions), args)
+    return _finish_prepare(locations.FAVOR, out, len(questions) + len(captions), args)
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from synth.dataset import build
+    from finemotion_eval.synth.dataset import build
 
     width, height = (int(v) for v in args.size.lower().split("x"))
     manifest = build(args.out, clips=args.clips, seed=args.seed, splits=args.splits.split(","), size=(width, height),
@@ -80,8 +80,8 @@ def _read_captions(path: str) -> dict:
 def _favor_llm_free(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from favor_tasks.wordlists import load_wordlists
-    from metrics.favor_caption import check_nltk_resources, extract_record, score_corpus
+    from finemotion_eval.favor_tasks.wordlists import load_wordlists
+    from finemotion_eval.metrics.favor_caption import check_nltk_resources, extract_record, score_corpus
 
     check_nltk_resources()
     wordlists = load_wordlists(args.wordlists)
@@ -107,14 +107,14 @@ def _format_score_table(score) -> str:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from mabench_tasks.dataset import load_official
-    from mabench_tasks.submission import read_predictions, score_closed
+    from finemotion_eval.mabench_tasks.dataset import load_official
+    from finemotion_eval.mabench_tasks.submission import read_predictions, score_closed
 
     rows, _ = load_official(args.answers)
     score = score_closed(read_predictions(args.predictions), rows)
     print(_format_score_table(score))
     if args.open_scores:
-        from metrics import mac2026_final_score
+        from finemotion_eval.metrics import mac2026_final_score
 
         open_scores = json.loads(Path(args.open_scores).read_text(encoding="utf-8"))
         print(f"MAC 2026 final score: {mac2026_final_score(score.accuracy, open_scores):.2f}")
@@ -126,10 +126,10 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from mabench_tasks.closed import DEFAULT_PROMPTS
-    from mabench_tasks.dataset import CHOICE_TASKS, CLOSED_TASKS
-    from mabench_tasks.submission import submission_from_samples
-    from prompts import read_prompt
+    from finemotion_eval.mabench_tasks.closed import DEFAULT_PROMPTS
+    from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, CLOSED_TASKS
+    from finemotion_eval.mabench_tasks.submission import submission_from_samples
+    from finemotion_eval.prompts import read_prompt
 
     prompts = {t: read_prompt(DEFAULT_PROMPTS["choice" if t in CHOICE_TASKS else "yes_no"]) for t in CLOSED_TASKS}
     files = [p for given in args.samples for p in (sorted(Path(given).rglob("*samples*mabench_*.jsonl")) if Path(given).is_dir() else [Path(given)])]
@@ -140,9 +140,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _random(args: argparse.Namespace) -> int:
-    from mabench_tasks.dataset import CLOSED_TASKS, format_question, load_official
-    from metrics import random_expected_accuracy
-    from model_adapters.random_choice import offered_answers, seeded_choice
+    from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, format_question, load_official
+    from finemotion_eval.metrics import random_expected_accuracy
+    from finemotion_eval.model_adapters.random_choice import offered_answers, seeded_choice
 
     rows = [r for r in load_official(args.questions)[0] if r["task"] in CLOSED_TASKS]
     answers = []
@@ -157,8 +157,21 @@ def _random(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from finemotion_eval.lmms_run import EvaluationFailed, run_lmms_eval
+
+    lmms_args = args.lmms_eval_args[1:] if args.lmms_eval_args[:1] == ["--"] else args.lmms_eval_args
+    try:
+        results = run_lmms_eval(lmms_args)
+    except (EvaluationFailed, ValueError) as err:
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 1
+    print(f"results: {results}")
+    return 0
+
+
 def _tasks_dir(args: argparse.Namespace) -> int:
-    from finemotion.lmms_plugin import task_dirs
+    from finemotion_eval.lmms_plugin import task_dirs
 
     print("\n".join(task_dirs()))
     return 0
@@ -170,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     tasks_dir = commands.add_parser("tasks-dir", help="print our lmms-eval task folders (for --include_path)")
     tasks_dir.set_defaults(run=_tasks_dir)
+
+    evaluate = commands.add_parser(
+        "evaluate", help="run lmms-eval with these arguments; fail (exit 1, its error shown) unless it wrote results",
+        description="lmms-eval 0.7.3 exits 0 after a failed evaluation; this exits 1 unless a results file was written.")
+    evaluate.add_argument("lmms_eval_args", nargs=argparse.REMAINDER, help="-- then lmms-eval's arguments (--output_path required)")
+    evaluate.set_defaults(run=_evaluate)
 
     mabench = commands.add_parser("mabench", help="MA-Bench data, scoring and submissions").add_subparsers(dest="mabench_command", required=True)
 
@@ -211,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_prepare_arguments(favor_prepare, "$FINEMOTION_FAVOR_VIDEOS")
     favor_prepare.set_defaults(run=_favor_prepare)
 
-    from metrics.favor_caption.resources import DEFAULT_SBERT_MODEL
+    from finemotion_eval.metrics.favor_caption.resources import DEFAULT_SBERT_MODEL
 
     llm_free = favor.add_parser("llm-free", help="score captions with the LLM-free metric (official step 1 + step 2)")
     llm_free.add_argument("--pred", required=True, help="{video_id: caption} JSON (or step-1 records with --structured)")
@@ -234,11 +253,11 @@ def _add_prepare_arguments(parser: argparse.ArgumentParser, videos_env: str) -> 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from finemotion.config import DataNotConfiguredError
-    from favor_tasks.dataset import FavorFormatError
-    from favor_tasks.wordlists import WordlistError
-    from mabench_tasks.dataset import MABenchFormatError
-    from metrics.favor_caption import MissingResourceError
+    from finemotion_eval.favor_tasks.dataset import FavorFormatError
+    from finemotion_eval.favor_tasks.wordlists import WordlistError
+    from finemotion_eval.locations import DataNotConfiguredError
+    from finemotion_eval.mabench_tasks.dataset import MABenchFormatError
+    from finemotion_eval.metrics.favor_caption import MissingResourceError
 
     try:
         return args.run(args)

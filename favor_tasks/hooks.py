@@ -1,19 +1,21 @@
-# lmms-eval imports this file once per YAML that names it (`!function utils.x`), so it only re-exports:
-# the work lives in favor_tasks.closed and favor_tasks.caption.
-from favor_tasks import caption
-from favor_tasks.dataset import CAPTION_CONFIG, doc_to_visual, load_configured_task  # noqa: F401
-from favor_tasks.closed import (  # noqa: F401
-    accuracy_actual_counts,
+"""The hooks our task YAMLs name (`!function finemotion_eval.<package>.hooks.x`), in one place.
+
+The YAMLs name them absolutely, so lmms-eval imports this module once, as a normal package module; the
+work lives in favor_tasks.closed and favor_tasks.caption.
+"""
+from finemotion_eval.favor_tasks import caption
+from finemotion_eval.favor_tasks.closed import (  # noqa: F401
     accuracy_official_denominator,
     doc_to_target,
     doc_to_text_letter,
     doc_to_text_official,
+    official_denominator_stderr,
     process_results_letter,
     process_results_official,
     unparseable_count,
 )
-from finemotion.prepared import placeholder_docs
-
+from finemotion_eval.favor_tasks.dataset import CAPTION_CONFIG, doc_to_visual, load_configured_task  # noqa: F401
+from finemotion_eval.prepared import placeholder_docs
 
 as_docs = placeholder_docs(load_configured_task, "AS")
 hac_docs = placeholder_docs(load_configured_task, "HAC")

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 import datasets
 from tqdm import tqdm
 
-from video_io import VideoDecodeError, VideoNotFoundError, probe
+from finemotion_eval.video_io import VideoDecodeError, VideoNotFoundError, probe
 
 MANIFEST = "finemotion_manifest.json"
+CLIP_SUFFIX = ".mp4"
+
+
+def video_name_of(filename: str) -> str:
+    """A clip's name without its ``.mp4``: official files name clips both with and without it."""
+    return filename.removesuffix(CLIP_SUFFIX)
+
+
+def clip_path(video_dir: str | Path | None, video_name: str) -> str:
+    """``<video_dir>/<video_name>.mp4`` with the folder made absolute; the bare file name without a folder."""
+    file_name = video_name + CLIP_SUFFIX
+    return str(Path(video_dir).resolve() / file_name) if video_dir else file_name
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, recorded so a row or a build can be traced to the exact file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def write_prepared(
@@ -58,16 +75,20 @@ def write_prepared(
     return out
 
 
-def read_prepared(folder: str | Path, task: str, features: datasets.Features, video_dir: str | Path | None = None) -> datasets.Dataset:
-    """The rows of one task; ``video_dir`` re-points each row's ``video`` to ``<video_dir>/<video_name>.mp4``."""
+def read_prepared(
+    folder: str | Path, task: str, features: datasets.Features, video_dir: str | Path | None = None
+) -> datasets.Dataset:
+    """The rows of one task; ``video_dir`` re-points each row's ``video`` to its ``clip_path`` there."""
     found = sorted((Path(folder) / "data").glob(f"{task.lower()}-*.jsonl"))
     if len(found) != 1:
-        raise FileNotFoundError(f"{folder} has no {task} questions (data/{task.lower()}-<hash>.jsonl); re-run the prepare command.")
+        raise FileNotFoundError(
+            f"{folder} has no {task} questions (data/{task.lower()}-<hash>.jsonl); re-run the prepare command."
+        )
     data_file = found[0]
     rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     if video_dir is not None:
         for row in rows:
-            row["video"] = str(Path(video_dir).resolve() / f"{row['video_name']}.mp4")
+            row["video"] = clip_path(video_dir, row["video_name"])
     return datasets.Dataset.from_list(rows, features=features)
 
 

@@ -1,0 +1,5 @@
+"""The ``finemotion`` command line, built on the library (nothing in the library imports it)."""
+
+from finemotion_eval.cli.commands import main
+
+__all__ = ["main"]

@@ -1,5 +1,0 @@
-import sys
-
-from finemotion.cli import main
-
-sys.exit(main())

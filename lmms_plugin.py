@@ -1,0 +1,195 @@
+"""Makes finemotion's tasks and models visible to lmms-eval with no ``--include_path``.
+
+lmms-eval 0.7.3 has no hook for task plugins (``LMMS_EVAL_PLUGINS`` is read after the CLI has built its
+TaskManager). What it does have is the ``lmms_eval.models`` entry-point group, loaded when
+``lmms_eval.models`` is first imported, which its CLI does before building a TaskManager. So our entry
+point, :func:`register`, does three things:
+
+1. returns our model manifests (the supported use of the hook);
+2. wraps ``TaskManager.initialize_tasks`` so every TaskManager built afterwards also indexes our task
+   folders, after lmms-eval's own (built-in names keep priority; our tests forbid collisions);
+3. wraps ``evaluator_utils.consolidate_group_results`` for our groups: a metric that exists only to feed a
+   group's score (the MAC 2026 final score's per-task terms) is shown on that group and on no task
+   (lmms-eval can aggregate into a group only metrics its tasks report, and prints every metric a task
+   reports); and a group that declares ``plain_mean_stderr: true`` in its metadata gets the standard error
+   of the plain mean of its tasks, ``sqrt(sum of their squared standard errors) / k``, in place of
+   lmms-eval's pooled one, which assumes a size-weighted mean (docs/usage.md, "Standard errors").
+
+Everything this relies on is checked when it runs; if a future lmms-eval changes it, :func:`register`
+prints an error naming the workaround (``--include_path``) instead of letting our tasks vanish quietly.
+The ``lmms-eval tasks list`` subcommand never imports ``lmms_eval.models``, so it needs ``--include_path``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import inspect
+import math
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+TESTED_LMMS_EVAL_VERSIONS = ("0.7.3",)
+#: Modules the tested lmms-eval imports that a dependency's later release removed:
+#: (module, the distribution that ships it, the fix). setup.cfg declares the same bounds.
+REQUIRED_MODULES = (
+    ("filelock._api", "filelock", "pip install 'filelock<4'"),
+)
+TASK_PACKAGES = ("finemotion_eval.mabench_tasks", "finemotion_eval.favor_tasks")
+#: Metrics our tasks report only as their term of a group's score -> the groups that show them.
+GROUP_ONLY_METRICS = {"mac2026_final": ("mabench", "mabench_synth")}
+_WRAPPED_MARKER = "__finemotion_task_dirs__"
+
+
+class PluginIncompatibleError(RuntimeError):
+    """The installed lmms-eval no longer offers what the plugin relies on."""
+
+
+def task_dirs() -> list[str]:
+    """Our task folders, for ``--include_path`` or ``TaskManager(include_path=...)``."""
+    return [str(Path(importlib.util.find_spec(package).origin).parent) for package in TASK_PACKAGES]
+
+
+def model_manifests() -> list:
+    from lmms_eval.models.registry_v2 import ModelManifest
+
+    return [ModelManifest(model_id="finemotion_random", simple_class_path="finemotion_eval.model_adapters.random_baseline.RandomBaseline")]
+
+
+def _with_our_task_dirs(include_path) -> list[str]:
+    paths = [] if include_path is None else [include_path] if isinstance(include_path, str) else list(include_path)
+    return paths + [d for d in task_dirs() if d not in paths]
+
+
+def install_task_dirs() -> None:
+    """Wrap ``TaskManager.initialize_tasks`` so it always indexes our task folders. Idempotent."""
+    try:
+        from lmms_eval.tasks import TaskManager
+    except ImportError as err:
+        raise PluginIncompatibleError(f"lmms_eval.tasks.TaskManager is gone ({err})") from err
+    original = getattr(TaskManager, "initialize_tasks", None)
+    if original is None:
+        raise PluginIncompatibleError("TaskManager.initialize_tasks is gone")
+    if getattr(original, _WRAPPED_MARKER, False):
+        return
+    if "include_path" not in inspect.signature(original).parameters:
+        raise PluginIncompatibleError("TaskManager.initialize_tasks no longer takes include_path")
+
+    @functools.wraps(original)
+    def initialize_tasks(self, include_path=None, *args, **kwargs):
+        return original(self, _with_our_task_dirs(include_path), *args, **kwargs)
+
+    setattr(initialize_tasks, _WRAPPED_MARKER, True)
+    TaskManager.initialize_tasks = initialize_tasks
+
+
+def broken_dependencies(required: tuple[tuple[str, str, str], ...] | None = None) -> list[str]:
+    """One message per dependency whose installed release lacks a module lmms-eval needs (default: REQUIRED_MODULES)."""
+    problems = []
+    for module, distribution, fix in REQUIRED_MODULES if required is None else required:
+        if importlib.util.find_spec(module) is None:
+            problems.append(f"{distribution} {version(distribution)} has no {module}, which lmms-eval "
+                            f"{version('lmms_eval')} imports: every evaluation would fail. Fix: {fix}")
+    return problems
+
+
+def _group_configs(task_dict: dict) -> dict[str, dict]:
+    """Every group's config in lmms-eval's nested task dict, by group name."""
+    configs = {}
+    for key, value in task_dict.items():
+        if hasattr(key, "group_name") and hasattr(key, "config"):
+            configs[key.group_name] = key.config
+        if isinstance(value, dict):
+            configs.update(_group_configs(value))
+    return configs
+
+
+def set_plain_mean_stderrs(results: dict[str, dict], task_dict: dict, tasks_of: dict[str, list[str]]) -> None:
+    """For each group whose metadata says ``plain_mean_stderr: true``: the standard error of the plain mean of its
+    tasks' values, for every unweighted ``mean`` metric, in place."""
+    for group, config in _group_configs(task_dict).items():
+        if not (config.get("metadata") or {}).get("plain_mean_stderr"):
+            continue
+        for aggregate in config.get("aggregate_metric_list") or []:
+            if aggregate["aggregation"] != "mean" or aggregate["weight_by_size"]:
+                continue
+            for filter_name in aggregate["filter_list"]:
+                key = f"{aggregate['metric']}_stderr,{filter_name}"
+                stderrs = [results[task][key] for task in tasks_of.get(group, []) if key in results[task]]
+                if stderrs and "N/A" not in stderrs and key in results[group]:
+                    results[group][key] = math.sqrt(sum(se**2 for se in stderrs)) / len(stderrs)
+
+
+def drop_group_only_metrics(results: dict[str, dict]) -> None:
+    """Remove each group-only metric (and its standard errors) from every entry but its groups, in place."""
+    for metric, groups in GROUP_ONLY_METRICS.items():
+        for name, entry in results.items():
+            if name not in groups:
+                for key in [k for k in entry if k.split(",")[0] == metric or k.startswith(f"{metric}_stderr")]:
+                    del entry[key]
+
+
+def install_group_results() -> None:
+    """Wrap ``consolidate_group_results`` so its outermost call applies :func:`set_plain_mean_stderrs` and
+    :func:`drop_group_only_metrics`. Idempotent."""
+    try:
+        from lmms_eval import evaluator_utils
+    except ImportError as err:
+        raise PluginIncompatibleError(f"lmms_eval.evaluator_utils is gone ({err})") from err
+    original = getattr(evaluator_utils, "consolidate_group_results", None)
+    if original is None:
+        raise PluginIncompatibleError("evaluator_utils.consolidate_group_results is gone")
+    if getattr(original, _WRAPPED_MARKER, False):
+        return
+    depth = 0
+
+    @functools.wraps(original)
+    def consolidate_group_results(*args, **kwargs):
+        # It calls itself for nested groups; a parent group still needs its tasks' terms, so only the
+        # outermost call drops them.
+        nonlocal depth
+        depth += 1
+        try:
+            consolidated = original(*args, **kwargs)
+        finally:
+            depth -= 1
+        if depth == 0:
+            results, _versions, _show_group_table, tasks_of = consolidated
+            task_dict = args[2] if len(args) > 2 else kwargs["task_dict"]
+            set_plain_mean_stderrs(results, task_dict, tasks_of)
+            drop_group_only_metrics(results)
+        return consolidated
+
+    setattr(consolidate_group_results, _WRAPPED_MARKER, True)
+    evaluator_utils.consolidate_group_results = consolidate_group_results
+    # lmms_eval.evaluator imports the function by name, after lmms_eval.models (which loads this entry point).
+    evaluator = sys.modules.get("lmms_eval.evaluator")
+    if evaluator is not None and hasattr(evaluator, "consolidate_group_results"):
+        evaluator.consolidate_group_results = consolidate_group_results
+
+
+def register() -> list:
+    """Entry point of the ``lmms_eval.models`` group: our models, plus our tasks as a side effect."""
+    installed = version("lmms_eval")
+    if installed not in TESTED_LMMS_EVAL_VERSIONS:
+        print(
+            f"finemotion: lmms-eval {installed} is untested (tested: {', '.join(TESTED_LMMS_EVAL_VERSIONS)}); "
+            "if mabench_* tasks are missing, pass --include_path \"$(finemotion tasks-dir)\".",
+            file=sys.stderr,
+        )
+    for problem in broken_dependencies():
+        # lmms-eval silences warnings and exits 0 after a failed evaluation: say it where it shows.
+        print(f"finemotion: ERROR: {problem}", file=sys.stderr)
+    try:
+        install_task_dirs()
+        install_group_results()
+    except PluginIncompatibleError as err:
+        # lmms-eval downgrades exceptions from entry points to a warning; say plainly what broke.
+        print(
+            f"finemotion: ERROR: cannot register tasks with lmms-eval {installed}: {err}. "
+            "Use --include_path \"$(finemotion tasks-dir)\" instead.",
+            file=sys.stderr,
+        )
+        raise
+    return model_manifests()
