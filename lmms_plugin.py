@@ -62,26 +62,35 @@ def _with_our_task_dirs(include_path) -> list[str]:
     return paths + [d for d in task_dirs() if d not in paths]
 
 
+def _wrap_once(owner, name: str, make_wrapper) -> None:
+    """Replace ``owner.name`` with ``make_wrapper(original)``, unless that was done already."""
+    original = getattr(owner, name, None)
+    if original is None:
+        raise PluginIncompatibleError(f"{owner.__name__}.{name} is gone")
+    if getattr(original, _WRAPPED_MARKER, False):
+        return
+    wrapper = functools.wraps(original)(make_wrapper(original))
+    setattr(wrapper, _WRAPPED_MARKER, True)
+    setattr(owner, name, wrapper)
+
+
 def install_task_dirs() -> None:
     """Wrap ``TaskManager.initialize_tasks`` so it always indexes our task folders. Idempotent."""
     try:
         from lmms_eval.tasks import TaskManager
     except ImportError as err:
         raise PluginIncompatibleError(f"lmms_eval.tasks.TaskManager is gone ({err})") from err
-    original = getattr(TaskManager, "initialize_tasks", None)
-    if original is None:
-        raise PluginIncompatibleError("TaskManager.initialize_tasks is gone")
-    if getattr(original, _WRAPPED_MARKER, False):
-        return
-    if "include_path" not in inspect.signature(original).parameters:
-        raise PluginIncompatibleError("TaskManager.initialize_tasks no longer takes include_path")
 
-    @functools.wraps(original)
-    def initialize_tasks(self, include_path=None, *args, **kwargs):
-        return original(self, _with_our_task_dirs(include_path), *args, **kwargs)
+    def make_wrapper(original):
+        if "include_path" not in inspect.signature(original).parameters:
+            raise PluginIncompatibleError("TaskManager.initialize_tasks no longer takes include_path")
 
-    setattr(initialize_tasks, _WRAPPED_MARKER, True)
-    TaskManager.initialize_tasks = initialize_tasks
+        def initialize_tasks(self, include_path=None, *args, **kwargs):
+            return original(self, _with_our_task_dirs(include_path), *args, **kwargs)
+
+        return initialize_tasks
+
+    _wrap_once(TaskManager, "initialize_tasks", make_wrapper)
 
 
 def broken_dependencies(required: tuple[tuple[str, str, str], ...] | None = None) -> list[str]:
@@ -137,36 +146,32 @@ def install_group_results() -> None:
         from lmms_eval import evaluator_utils
     except ImportError as err:
         raise PluginIncompatibleError(f"lmms_eval.evaluator_utils is gone ({err})") from err
-    original = getattr(evaluator_utils, "consolidate_group_results", None)
-    if original is None:
-        raise PluginIncompatibleError("evaluator_utils.consolidate_group_results is gone")
-    if getattr(original, _WRAPPED_MARKER, False):
-        return
-    depth = 0
 
-    @functools.wraps(original)
-    def consolidate_group_results(*args, **kwargs):
-        # It calls itself for nested groups; a parent group still needs its tasks' terms, so only the
-        # outermost call drops them.
-        nonlocal depth
-        depth += 1
-        try:
-            consolidated = original(*args, **kwargs)
-        finally:
-            depth -= 1
-        if depth == 0:
-            results, _versions, _show_group_table, tasks_of = consolidated
-            task_dict = args[2] if len(args) > 2 else kwargs["task_dict"]
-            set_plain_mean_stderrs(results, task_dict, tasks_of)
-            drop_group_only_metrics(results)
-        return consolidated
+    def make_wrapper(original):
+        depth = 0
 
-    setattr(consolidate_group_results, _WRAPPED_MARKER, True)
-    evaluator_utils.consolidate_group_results = consolidate_group_results
+        def consolidate_group_results(*args, **kwargs):
+            # It calls itself for nested groups; a parent group still needs its tasks' values, so only the
+            # outermost call changes them.
+            nonlocal depth
+            depth += 1
+            try:
+                consolidated = original(*args, **kwargs)
+            finally:
+                depth -= 1
+            if depth == 0:
+                results, _versions, _show_group_table, tasks_of = consolidated
+                set_plain_mean_stderrs(results, args[2] if len(args) > 2 else kwargs["task_dict"], tasks_of)
+                drop_group_only_metrics(results)
+            return consolidated
+
+        return consolidate_group_results
+
+    _wrap_once(evaluator_utils, "consolidate_group_results", make_wrapper)
     # lmms_eval.evaluator imports the function by name, after lmms_eval.models (which loads this entry point).
     evaluator = sys.modules.get("lmms_eval.evaluator")
     if evaluator is not None and hasattr(evaluator, "consolidate_group_results"):
-        evaluator.consolidate_group_results = consolidate_group_results
+        evaluator.consolidate_group_results = evaluator_utils.consolidate_group_results
 
 
 def register() -> list:
