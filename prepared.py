@@ -104,6 +104,18 @@ def unusable_videos(rows: Iterable[Mapping], progress: bool = False) -> dict[str
     return problems
 
 
-def placeholder_docs(load: Callable[[str], datasets.Dataset], task: str) -> Callable[[datasets.Dataset], datasets.Dataset]:
-    """An lmms-eval ``process_docs``: lmms-eval loads a one-row placeholder file, this returns ``load(task)``."""
-    return lambda _placeholder: load(task)
+def placeholder_docs(
+    load: Callable[[str], datasets.Dataset], task: str, preflight: Callable[[], None] | None = None
+) -> Callable[[datasets.Dataset], datasets.Dataset]:
+    """An lmms-eval ``process_docs``: lmms-eval loads a one-row placeholder file, this returns ``load(task)``.
+
+    ``preflight`` runs first: lmms-eval calls ``process_docs`` when it builds the task, before any generation,
+    so a missing resource or a judge that cannot work stops the run before the model has spent its hours.
+    """
+
+    def docs(_placeholder: datasets.Dataset) -> datasets.Dataset:
+        if preflight is not None:
+            preflight()
+        return load(task)
+
+    return docs

@@ -90,10 +90,19 @@ def _favor_llm_free(args: argparse.Namespace) -> int:
         predictions = {vid: extract_record(caption, wordlists) for vid, caption in tqdm(predictions.items(), desc="step 1", unit="caption")}
     print(f"step 2 ({args.mode} mode) on {len(predictions)} records ...", file=sys.stderr)
     scores = score_corpus(predictions, _read_captions(args.gt), mode=args.mode, sbert=args.sbert, wordlists=wordlists)
-    Path(args.out).write_text(json.dumps({"per_video": scores.per_video, "mean": scores.mean, "failures": scores.failures},
-                                         indent=2), encoding="utf-8")
+    Path(args.out).write_text(json.dumps({"per_video": scores.per_video, "mean": scores.mean, "failures": scores.failures,
+                                          "missing": scores.missing}, indent=2), encoding="utf-8")
+    total = len(scores.per_video) + len(scores.failures) + len(scores.missing)
     print("  ".join(f"{key} {100 * value:.2f}" for key, value in scores.mean.items()))
-    print(f"{len(scores.per_video)} videos scored, {len(scores.failures)} failed; written to {args.out}")
+    print(f"{len(scores.per_video)} of {total} videos scored, {len(scores.failures)} failed, {len(scores.missing)} without a "
+          f"prediction; the means cover the scored videos only. Written to {args.out}")
+    if scores.failures or scores.missing:
+        shown = [*(f"{f['video_id']}: {f['error']}" for f in scores.failures[:5]), *(f"{v}: no prediction" for v in scores.missing[:5])]
+        print("finemotion: " + ("warning" if args.allow_partial else "error") + ": not every video was scored, e.g.\n  "
+              + "\n  ".join(shown), file=sys.stderr)
+        if not args.allow_partial:
+            print("finemotion: pass --allow-partial to accept a partial score.", file=sys.stderr)
+            return 3
     return 0
 
 
@@ -127,15 +136,19 @@ def _score(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from finemotion_eval.mabench_tasks.closed import DEFAULT_PROMPTS
-    from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, CLOSED_TASKS
-    from finemotion_eval.mabench_tasks.submission import submission_from_samples
+    from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, CLOSED_TASKS, TASKS
+    from finemotion_eval.mabench_tasks.submission import run_sample_logs, submission_from_samples
     from finemotion_eval.prompts import read_prompt
 
-    prompts = {t: read_prompt(DEFAULT_PROMPTS["choice" if t in CHOICE_TASKS else "yes_no"]) for t in CLOSED_TASKS}
-    files = [p for given in args.samples for p in (sorted(Path(given).rglob("*samples*mabench_*.jsonl")) if Path(given).is_dir() else [Path(given)])]
-    submission = submission_from_samples(files, prompts)
+    def prompt_of(task: str) -> str:
+        if task not in CLOSED_TASKS:
+            return read_prompt("mabench/open.txt")
+        return read_prompt(DEFAULT_PROMPTS["choice_prompt" if task in CHOICE_TASKS else "yes_no_prompt"])
+
+    logs = run_sample_logs(args.samples)
+    submission = submission_from_samples(logs, {task: prompt_of(task) for task in TASKS})
     Path(args.out).write_text(json.dumps(submission, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"wrote {len(submission['answers'])} answers from {len(files)} sample files to {args.out}")
+    print(f"wrote {len(submission['answers'])} answers from {len(logs)} sample logs of one run to {args.out}")
     return 0
 
 
@@ -206,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=_score)
 
     export = mabench.add_parser("export", help="write a MAC 2026 submission from lmms-eval --log_samples output")
-    export.add_argument("--samples", nargs="+", required=True, help="sample .jsonl files or folders holding them")
+    export.add_argument("--samples", nargs="+", required=True,
+                        help="the sample .jsonl files of one lmms-eval run of mabench_* tasks, or a folder holding them")
     export.add_argument("--out", required=True)
     export.set_defaults(run=_export)
 
@@ -240,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     llm_free.add_argument("--sbert", default=DEFAULT_SBERT_MODEL, help="Sentence-BERT model name or local path")
     llm_free.add_argument("--wordlists", help="official word lists (JSON dump or .pkl); default $FINEMOTION_FAVOR_WORDLISTS or the cache")
     llm_free.add_argument("--out", required=True)
+    llm_free.add_argument("--allow-partial", action="store_true",
+                          help="exit 0 even when some videos failed or have no prediction (they are listed either way)")
     llm_free.set_defaults(run=_favor_llm_free)
     return parser
 

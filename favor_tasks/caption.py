@@ -18,16 +18,17 @@ import sys
 
 from finemotion_eval.favor_tasks.wordlists import load_wordlists
 from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
-from finemotion_eval.judges.corpus import judge_once
+from finemotion_eval.judges.corpus import check_judge, judge_once
 from finemotion_eval.metrics import strip_reasoning
 from finemotion_eval.metrics.favor_caption import (
     DEFAULT_SBERT_MODEL,
     CorpusScores,
     check_nltk_resources,
     extract_record,
+    load_sbert,
     score_corpus,
 )
-from finemotion_eval.prompts import read_prompt
+from finemotion_eval.prompts import prompt_files, read_prompt
 from finemotion_eval.settings import env
 
 SBERT_ENV = "FINEMOTION_SBERT"
@@ -35,7 +36,17 @@ GT_FIELDS = ("camera_motion", "motion_list", "chronological_motion_list")
 _llm_free_runs: dict[tuple, CorpusScores] = {}
 
 
+def preflight() -> None:
+    """Everything the scores need, checked when the task is built: NLTK data, the word lists, the Sentence-BERT
+    model (loaded once; scoring reuses it) and the judge."""
+    check_nltk_resources()
+    load_wordlists()
+    load_sbert(env(SBERT_ENV) or DEFAULT_SBERT_MODEL)
+    check_judge("favor_caption")
+
+
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
+    prompt_files(lmms_eval_specific_kwargs, {})  # the official prompt is part of the protocol: no keys
     return read_prompt("favor/caption.txt")
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from finemotion_eval.metrics import DEFAULT_LETTERS, extract_choice, strip_reasoning
 from finemotion_eval.metrics.favor_mcqa import favor_judge, official_task_accuracy, official_task_stderr
-from finemotion_eval.prompts import read_prompt
+from finemotion_eval.prompts import prompt_files, read_prompt
 
 LETTERS = DEFAULT_LETTERS[:5]  # FAVOR questions have five options
 
 
 def doc_to_text_official(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
+    prompt_files(lmms_eval_specific_kwargs, {})  # the official prompt is part of the protocol: no keys
     # str(list) on purpose: the official prompt shows the options as a Python list repr.
     return read_prompt("favor/mcqa_official.txt").format(question=doc["question"], options=str(list(doc["options"])))
 
 
 def doc_to_text_letter(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
+    prompt_files(lmms_eval_specific_kwargs, {})
     options = "\n".join(f"{letter}. {option}" for letter, option in zip(LETTERS, doc["options"]))
     return read_prompt("favor/mcqa_letter.txt").format(question=doc["question"], options=options)
 

@@ -24,7 +24,7 @@ mad_docs = placeholder_docs(load_configured_task, "MAD")
 cm_docs = placeholder_docs(load_configured_task, "CM")
 nsm_docs = placeholder_docs(load_configured_task, "NSM")
 
-caption_docs = placeholder_docs(load_configured_task, CAPTION_CONFIG)
+caption_docs = placeholder_docs(load_configured_task, CAPTION_CONFIG, preflight=caption.preflight)
 caption_doc_to_text = caption.doc_to_text
 caption_process_results = caption.process_results
 llm_free_camera = caption.llm_free_aggregations["llm_free_camera"]

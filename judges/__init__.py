@@ -10,6 +10,7 @@ from finemotion_eval.judges.aggregate import TaskScores, task_scores
 from finemotion_eval.judges.cache import ReplyCache, cache_key
 from finemotion_eval.judges.client import JudgeRequestError, RequestBudgetExhausted
 from finemotion_eval.judges.config import JudgeConfig
+from finemotion_eval.judges.corpus import check_judge
 from finemotion_eval.judges.parse import ScoreParseError, parse_scores
 from finemotion_eval.judges.rubric import BUILTIN_RUBRICS, Rubric
 from finemotion_eval.judges.runner import JudgeItem, JudgeResult, JudgeRun, judge_items, judge_items_async
@@ -29,6 +30,7 @@ __all__ = [
     "ScoreParseError",
     "TaskScores",
     "cache_key",
+    "check_judge",
     "judge_items",
     "judge_items_async",
     "parse_scores",

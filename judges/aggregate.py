@@ -27,6 +27,10 @@ def task_scores(results: Sequence[JudgeResult], keys: Sequence[str]) -> TaskScor
     """Per-key means over the items the judge scored. Raises ``ValueError`` when none was scored."""
     scored = [result.scores for result in results if result.scores is not None]
     if not scored:
-        raise ValueError(f"no item of {len(results)} was scored by the judge: the task has no score")
+        # The failures first: the reason is what the caller needs, and the error may be all they see.
+        reasons = "; ".join(f"{result.id}: {result.error}" for result in results[:3])
+        more = f" (and {len(results) - 3} more)" if len(results) > 3 else ""
+        raise ValueError(f"no item of {len(results)} was scored by the judge, so the task has no score. Failures: "
+                         f"{reasons}{more}")
     means = {key: fmean(scores[key] for scores in scored) for key in keys}
     return TaskScores(means=means, scored=len(scored), failed=len(results) - len(scored))

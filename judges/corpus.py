@@ -6,6 +6,9 @@ setting or API key; without a judge model the run is None and the task's judged 
 
 from __future__ import annotations
 
+import sys
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Sequence
 
@@ -14,9 +17,31 @@ from finemotion_eval.judges.reports import default_cache_path, write_report
 from finemotion_eval.judges.rubric import Rubric
 from finemotion_eval.judges.runner import JudgeItem, JudgeRun, judge_items
 
-__all__ = ["judge_once"]
+__all__ = ["check_judge", "judge_once"]
 
 _runs: dict[tuple, JudgeRun | None] = {}
+
+
+def check_judge(name: str) -> None:
+    """Before generation: a configured judge must be usable (a key or a base URL, a base URL that answers);
+    without a judge model, say now, where it shows, that ``name``'s judged scores will be NaN."""
+    try:
+        config = JudgeConfig.from_env()
+    except ValueError as err:
+        print(f"finemotion: {name}: no judge configured ({err}); its judged scores will be NaN (docs/judges.md)",
+              file=sys.stderr)
+        return
+    if not config.api_key and not config.base_url:
+        raise ValueError(f"{name}: the judge model {config.model!r} is set but there is no API key "
+                         "(FINEMOTION_JUDGE_API_KEY or OPENAI_API_KEY) and no FINEMOTION_JUDGE_BASE_URL: set one")
+    if config.base_url:
+        try:  # any HTTP answer, even an error status, shows the server is there
+            urllib.request.urlopen(config.base_url.rstrip("/") + "/models", timeout=min(config.timeout_s, 10.0)).close()
+        except urllib.error.HTTPError:
+            pass
+        except (urllib.error.URLError, OSError) as err:
+            raise ValueError(f"{name}: the judge at FINEMOTION_JUDGE_BASE_URL={config.base_url} does not answer "
+                             f"({err}); start it or fix the URL") from err
 
 
 def judge_once(name: str, items: Sequence[JudgeItem], rubric_name: str, unconfigured: str) -> JudgeRun | None:

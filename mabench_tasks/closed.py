@@ -7,15 +7,14 @@ import sys
 
 from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, format_question
 from finemotion_eval.metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
-from finemotion_eval.prompts import read_prompt
+from finemotion_eval.prompts import prompt_files, read_prompt
 
-DEFAULT_PROMPTS = {"choice": "mabench/closed_choice.txt", "yes_no": "mabench/closed_yes_no.txt"}
+DEFAULT_PROMPTS = {"choice_prompt": "mabench/closed_choice.txt", "yes_no_prompt": "mabench/closed_yes_no.txt"}
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
-    kwargs = lmms_eval_specific_kwargs or {}
-    kind = "choice" if doc["task"] in CHOICE_TASKS else "yes_no"
-    template = read_prompt(kwargs.get(f"{kind}_prompt") or DEFAULT_PROMPTS[kind])
+    prompts = prompt_files(lmms_eval_specific_kwargs, DEFAULT_PROMPTS)
+    template = read_prompt(prompts["choice_prompt" if doc["task"] in CHOICE_TASKS else "yes_no_prompt"])
     return template.format(question=format_question(doc["question"], doc["options"]))
 
 

@@ -5,6 +5,7 @@ in ``closed`` and ``open`` (prompts, scoring, aggregation), ``dataset`` (questio
 ``synth.dataset`` (MA-Synth, built on first use into the cache).
 """
 
+from finemotion_eval.judges import check_judge
 from finemotion_eval.mabench_tasks.closed import (
     accuracy_percent,
     doc_to_target,
@@ -43,8 +44,8 @@ sad_docs = placeholder_docs(load_configured_task, "SAD")
 mad_docs = placeholder_docs(load_configured_task, "MAD")
 mas_docs = placeholder_docs(load_configured_task, "MAS")
 ppr_docs = placeholder_docs(load_configured_task, "PPR")
-madu_docs = placeholder_docs(load_configured_task, "MADU")
-mare_docs = placeholder_docs(load_configured_task, "MARE")
+madu_docs = placeholder_docs(load_configured_task, "MADU", preflight=lambda: check_judge("mabench_madu"))
+mare_docs = placeholder_docs(load_configured_task, "MARE", preflight=lambda: check_judge("mabench_mare"))
 
 synth_cmar_docs = placeholder_docs(load_synth_task, "CMAR")
 synth_fmar_docs = placeholder_docs(load_synth_task, "FMAR")
@@ -52,5 +53,5 @@ synth_sad_docs = placeholder_docs(load_synth_task, "SAD")
 synth_mad_docs = placeholder_docs(load_synth_task, "MAD")
 synth_mas_docs = placeholder_docs(load_synth_task, "MAS")
 synth_ppr_docs = placeholder_docs(load_synth_task, "PPR")
-synth_madu_docs = placeholder_docs(load_synth_task, "MADU")
-synth_mare_docs = placeholder_docs(load_synth_task, "MARE")
+synth_madu_docs = placeholder_docs(load_synth_task, "MADU", preflight=lambda: check_judge("mabench_synth_madu"))
+synth_mare_docs = placeholder_docs(load_synth_task, "MARE", preflight=lambda: check_judge("mabench_synth_mare"))

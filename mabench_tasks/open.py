@@ -16,13 +16,13 @@ from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
 from finemotion_eval.judges.corpus import judge_once
 from finemotion_eval.metrics import strip_reasoning
 from finemotion_eval.metrics.accuracy import mac2026_from_terms, mac2026_open_term
-from finemotion_eval.prompts import read_prompt
+from finemotion_eval.prompts import prompt_files, read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
 
 
 def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
-    prompt = (lmms_eval_specific_kwargs or {}).get("open_prompt") or "mabench/open.txt"
+    prompt = prompt_files(lmms_eval_specific_kwargs, {"open_prompt": "mabench/open.txt"})["open_prompt"]
     return read_prompt(prompt).format(question=doc["question"])
 
 

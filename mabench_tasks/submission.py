@@ -6,12 +6,13 @@ Format (starter kit): ``{"prompts": [{"task", "system_prompt"}], "answers": [{"q
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
 from finemotion_eval.mabench_tasks.closed import parse_prediction
-from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, MABenchFormatError, canonical_qid
+from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, TASKS, MABenchFormatError, canonical_qid
 from finemotion_eval.metrics import accuracy, closed_average
 
 
@@ -68,25 +69,60 @@ def score_closed(predictions: Mapping[str, str], rows: Iterable[Mapping]) -> Clo
     return score
 
 
-def submission_from_samples(sample_files: Iterable[str | Path], prompts: Mapping[str, str]) -> dict:
-    """A submission from lmms-eval ``--log_samples`` files of our tasks.
+_SAMPLE_LOG = re.compile(r"^(?P<run>.+)_samples_(?P<task>[A-Za-z0-9_]+)\.jsonl$")
+#: lmms-eval task name -> MA-Bench task, for the tasks whose answers go into a MAC 2026 submission.
+SUBMITTED_TASKS = {f"mabench_{task.lower()}": task for task in TASKS}
+#: The metric under which each task's sample log keeps the question's record (every one but `accuracy`).
+_RECORD_METRIC = {**{task: "unparseable" for task in CLOSED_TASKS}, "MADU": "judge_failures", "MARE": "judge_failures"}
 
-    The parsed letter or Yes/No is submitted; an unparseable output is submitted as the model wrote it
-    (reasoning stripped), so the challenge server judges it as given.
+
+def run_sample_logs(paths: Iterable[str | Path]) -> list[Path]:
+    """The sample logs (``<run>_samples_<task>.jsonl``) of exactly one lmms-eval run of MA-Bench tasks.
+
+    ``paths`` are logs or folders holding them. Logs of other tasks (MA-Synth, FAVOR-Bench, anything else)
+    are refused, as are several runs: answers keyed by question id would mix silently.
+    """
+    logs = [log for given in map(Path, paths)
+            for log in (sorted(given.rglob("*_samples_*.jsonl")) if given.is_dir() else [given])]
+    runs: dict[tuple[Path, str], list[Path]] = {}
+    for log in logs:
+        match = _SAMPLE_LOG.match(log.name)
+        if match is None:
+            raise MABenchFormatError(f"{log}: not an lmms-eval sample log (<run>_samples_<task>.jsonl)")
+        if match["task"] not in SUBMITTED_TASKS:
+            raise MABenchFormatError(f"{log}: samples of {match['task']}, not of an MA-Bench task; only mabench_* runs "
+                                     "go into a MAC 2026 submission (pass that run's files or folder alone)")
+        runs.setdefault((log.parent, match["run"]), []).append(log)
+    if not runs:
+        raise MABenchFormatError(f"no MA-Bench sample logs in {', '.join(map(str, paths))}")
+    if len(runs) > 1:
+        listed = "\n  ".join(f"{folder / run}_samples_*.jsonl ({len(files)} tasks)" for (folder, run), files in runs.items())
+        raise MABenchFormatError(f"these hold {len(runs)} lmms-eval runs; export one at a time:\n  {listed}")
+    return next(iter(runs.values()))
+
+
+def submission_from_samples(sample_logs: Iterable[str | Path], prompts: Mapping[str, str]) -> dict:
+    """A submission from the ``--log_samples`` files of one run (:func:`run_sample_logs`).
+
+    Closed tasks submit the parsed letter or Yes/No; an output we cannot parse is submitted as the model wrote
+    it (reasoning stripped), so the challenge server judges it as given. Open tasks submit the answer text.
     """
     answers: dict[str, str] = {}
-    for sample_file in sample_files:
-        for line in Path(sample_file).read_text(encoding="utf-8").splitlines():
+    for log in run_sample_logs(sample_logs):
+        task = SUBMITTED_TASKS[_SAMPLE_LOG.match(log.name)["task"]]
+        for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            # Every closed-task metric but `accuracy` (a 0/100 number) logs the question's whole record.
-            record = json.loads(line).get("unparseable")
+            record = json.loads(line).get(_RECORD_METRIC[task])
             if not isinstance(record, dict) or "qid" not in record:
-                raise MABenchFormatError(f"{sample_file}: not a sample log of a finemotion MA-Bench task")
-            answers[record["qid"]] = record["prediction"] if record["prediction"] is not None else record["output"]
-    if not answers:
-        raise MABenchFormatError("no MA-Bench samples found in the given files")
-    tasks = sorted({qid.split("_")[0] for qid in answers})
+                raise MABenchFormatError(f"{log}: line {number} is not a sample of a finemotion MA-Bench task")
+            if record["qid"] in answers:
+                raise MABenchFormatError(f"{log}: line {number}: question {record['qid']} appears twice in this run")
+            if task in CLOSED_TASKS:
+                answers[record["qid"]] = record["prediction"] if record["prediction"] is not None else record["output"]
+            else:
+                answers[record["qid"]] = record["prediction"]
+    tasks = [task for task in TASKS if any(qid.split("_")[0] == task for qid in answers)]
     return {
         "prompts": [{"task": task, "system_prompt": prompts.get(task, "")} for task in tasks],
         "answers": [{"qid": qid, "pred_answer": answers[qid]} for qid in sorted(answers)],

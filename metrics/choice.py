@@ -73,15 +73,18 @@ _CLAUSE_YES_NO = re.compile(r"(?:^|[.,;:!?。、\n])[ \t]*" + _YES_NO_TOKEN + r"
 def strip_reasoning(text: str) -> str:
     """Drop a leading ``<think>...</think>`` block and surrounding whitespace.
 
-    An unterminated ``<think>`` (generation cut at the token limit) drops only the tag, so what follows is
-    still parsed. A lone ``</think>`` also ends the reasoning: reasoning models' chat templates put the
-    opening tag in the prompt.
+    An unterminated ``<think>`` (generation cut at the token limit) leaves nothing: the model never got to
+    its answer, and a guess read from its reasoning would be scored as if it had (it is counted as
+    unparseable instead). A lone ``</think>`` also ends the reasoning: reasoning models' chat templates put
+    the opening tag in the prompt.
     """
     opening = _THINK_OPEN.match(text)
     start = opening.end() if opening else 0
     closing = _THINK_CLOSE.search(text, start)
     if closing and not opening and _THINK_OPEN_ANYWHERE.search(text, 0, closing.start()):
         return text.strip()  # a block later in the reply is part of the answer, not leading reasoning
+    if opening and not closing:
+        return ""
     return text[closing.end() if closing else start :].strip()
 
 

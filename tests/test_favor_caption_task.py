@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,20 +31,28 @@ def metric_env(tmp_path: Path) -> dict:
             "FINEMOTION_JUDGE_REPORTS": str(tmp_path / "reports")}
 
 
-def test_favor_caption_reports_llm_free_and_gpt_scores(tmp_path):
+@pytest.fixture(scope="module")
+def caption_release(tmp_path_factory):
+    """A prepared favor_caption folder: three real GT annotations, each with a small test-written clip."""
+    root = tmp_path_factory.mktemp("caption")
     gt = json.loads(require(FAVOR_REF / "FAVOR_gt_annotations.json").read_text())
     names = list(gt)[:3]
-    (tmp_path / "videos").mkdir()
+    (root / "videos").mkdir()
     release = []
     for i, name in enumerate(names):
-        write_moving_block_clip(tmp_path / "videos" / f"{name}.mp4", seed=i)
+        write_moving_block_clip(root / "videos" / f"{name}.mp4", seed=i)
         release.append({"video_name": name, "questions": [], **{k: gt[name][k] for k in
                         ("caption", "camera_motion", "subject_attributes", "motion_list", "chronological_motion_list")}})
-    (tmp_path / "release.json").write_text(json.dumps(release))
-    subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(tmp_path / "release.json"), "--videos",
-                    str(tmp_path / "videos"), "--out", str(tmp_path / "prepared"), "--no-record"], check=True, capture_output=True)
+    (root / "release.json").write_text(json.dumps(release))
+    subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(root / "release.json"), "--videos",
+                    str(root / "videos"), "--out", str(root / "prepared"), "--no-record"], check=True, capture_output=True)
+    return root, gt, names
+
+
+def test_favor_caption_reports_llm_free_and_gpt_scores(caption_release, tmp_path):
+    root, gt, names = caption_release
     with JudgeServer(keys=("correctness", "detailedness"), high=10) as server:
-        env = {**metric_env(tmp_path), "FINEMOTION_FAVOR_DIR": str(tmp_path / "prepared"), "FINEMOTION_JUDGE_BASE_URL": server.url,
+        env = {**metric_env(tmp_path), "FINEMOTION_FAVOR_DIR": str(root / "prepared"), "FINEMOTION_JUDGE_BASE_URL": server.url,
                "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "sk-x"}
         caption = "The camera is stationary. A man walks forward and then he sits down on a chair and waves his right hand."  # no commas: lmms-eval splits model_args on them
         run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--model_args", f"response={caption}", "--tasks",
@@ -78,11 +87,15 @@ def test_cli_scores_official_step1_outputs_like_the_golden_run(tmp_path):
     (tmp_path / "pred.json").write_text(json.dumps(subset))
     run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--structured",
                           "--gt", str(require(FAVOR_REF / "FAVOR_gt_annotations.json")), "--sbert", minilm_path(),
-                          "--out", str(tmp_path / "scores.json")], capture_output=True, text=True, env=metric_env(tmp_path), timeout=600)
+                          "--out", str(tmp_path / "scores.json"), "--allow-partial"], capture_output=True, text=True,
+                         env=metric_env(tmp_path), timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     scores = json.loads((tmp_path / "scores.json").read_text())
     expected = json.loads(require(GOLDEN / "run_extract_scores.json").read_text())
-    assert set(scores) == {"per_video", "mean", "failures"} and not scores["failures"]
+    gt_videos = len(json.loads(require(FAVOR_REF / "FAVOR_gt_annotations.json").read_text()))
+    assert set(scores) == {"per_video", "mean", "failures", "missing"} and not scores["failures"]
+    assert len(scores["missing"]) == gt_videos - 20
+    assert f"20 of {gt_videos} videos scored, 0 failed, {gt_videos - 20} without a prediction" in run.stdout
     # The first 20 records in file order see the same shared cache as the golden run's first 20.
     for vid, values in scores["per_video"].items():
         for key, value in values.items():
@@ -95,3 +108,48 @@ def test_cli_missing_nltk_resource_is_a_clear_error(tmp_path):
     run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--gt",
                           str(tmp_path / "pred.json"), "--out", str(tmp_path / "s.json")], capture_output=True, text=True, env=env)
     assert run.returncode == 2 and "NLTK_DATA" in run.stderr and not (tmp_path / "s.json").exists()
+
+
+def test_cli_partial_coverage_fails_unless_allowed(tmp_path):
+    records = dict(list(json.loads(require(GOLDEN / "step1_outputs.json").read_text()).items())[:3])
+    (tmp_path / "pred.json").write_text(json.dumps(records))
+    gt = json.loads(require(FAVOR_REF / "FAVOR_gt_annotations.json").read_text())
+    (tmp_path / "gt.json").write_text(json.dumps({vid: gt[vid] for vid in [*records, *list(gt)[-2:]]}))
+    run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--structured",
+                          "--gt", str(tmp_path / "gt.json"), "--sbert", minilm_path(), "--out", str(tmp_path / "scores.json")],
+                         capture_output=True, text=True, env=metric_env(tmp_path), timeout=600)
+    assert run.returncode == 3
+    assert "3 of 5 videos scored, 0 failed, 2 without a prediction" in run.stdout
+    assert f"{list(gt)[-1]}: no prediction" in run.stderr and "--allow-partial" in run.stderr
+    assert json.loads((tmp_path / "scores.json").read_text())["missing"] == list(gt)[-2:]
+
+
+def _run_caption_task(root: Path, tmp_path: Path, **env_changes: str) -> subprocess.CompletedProcess:
+    env = {**metric_env(tmp_path), "FINEMOTION_FAVOR_DIR": str(root / "prepared"), **env_changes}
+    return subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--tasks", "favor_caption", "--batch_size", "1",
+                           "--output_path", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.mark.parametrize("setting, value, named", [
+    ("NLTK_DATA", "{tmp}/empty", "NLTK_DATA"),
+    ("FINEMOTION_FAVOR_WORDLISTS", "{tmp}/no_such_wordlists.json", "no_such_wordlists.json"),
+    ("FINEMOTION_SBERT", "{tmp}/no_such_model", "no_such_model"),
+    ("FINEMOTION_JUDGE_MODEL", "some-judge", "FINEMOTION_JUDGE_API_KEY"),  # a judge model, but no key and no URL
+])
+def test_a_missing_resource_stops_the_run_before_generation(caption_release, tmp_path, setting, value, named):
+    changes = {setting: value.format(tmp=tmp_path)}
+    if setting == "FINEMOTION_JUDGE_MODEL":
+        changes.update({"FINEMOTION_JUDGE_API_KEY": "", "OPENAI_API_KEY": "", "FINEMOTION_JUDGE_BASE_URL": ""})
+    run = _run_caption_task(caption_release[0], tmp_path, **changes)
+    output = run.stdout + run.stderr
+    assert named in output
+    assert "Running generate_until requests" not in output and not list((tmp_path / "out").rglob("*results.json"))
+
+
+def test_a_judge_that_does_not_answer_stops_the_run_before_generation(caption_release, tmp_path):
+    with socket.socket() as unused:  # a port with nothing listening on it
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}/v1"
+    run = _run_caption_task(caption_release[0], tmp_path, FINEMOTION_JUDGE_MODEL="j", FINEMOTION_JUDGE_BASE_URL=url)
+    output = run.stdout + run.stderr
+    assert f"FINEMOTION_JUDGE_BASE_URL={url} does not answer" in output and "Running generate_until requests" not in output

@@ -24,9 +24,12 @@ def test_failures_are_excluded_from_means():
     assert (scores.scored, scores.failed) == (2, 1)
 
 
-def test_no_scored_item_is_an_error_not_zero():
-    with pytest.raises(ValueError, match="no item"):
+def test_no_scored_item_is_an_error_not_zero_and_it_says_why():
+    with pytest.raises(ValueError, match="no item of 1 was scored by the judge, so the task has no score. Failures: "
+                                         "a: unreadable judge reply$"):
         task_scores([_result("a", None)], ("L1",))
+    with pytest.raises(ValueError, match=r"Failures: i0: unreadable judge reply; i1: .*; i2: .* \(and 2 more\)$"):
+        task_scores([_result(f"i{n}", None) for n in range(5)], ("L1",))
 
 
 def test_mabench_open_and_final_scores_from_task_scores():

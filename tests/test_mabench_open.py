@@ -27,7 +27,7 @@ def run_lmms_eval(prepared: Path, out: Path, tasks: str, server: JudgeServer, ca
            "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "sk-test-secret-123",
            "FINEMOTION_JUDGE_CACHE": str(cache), "FINEMOTION_JUDGE_REPORTS": str(out / "judge_reports")}
     run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--model_args", "response=The head nods twice.",
-                          "--tasks", tasks, "--batch_size", "1", "--output_path", str(out)],
+                          "--tasks", tasks, "--batch_size", "1", "--output_path", str(out), "--log_samples"],
                          capture_output=True, text=True, env=env, timeout=600)
     files = sorted(out.rglob("*results.json"))
     assert files, run.stdout[-2000:] + run.stderr[-4000:]
@@ -77,3 +77,9 @@ def test_whole_benchmark_group_reports_the_mac2026_final_score(prepared, tmp_pat
     assert results["mabench"]["accuracy,none"] == pytest.approx(sum(closed.values()) / 6)
     # The final score is the group's alone: no task shows a term of it.
     assert [task for task, entry in results.items() if "mac2026_final,none" in entry] == ["mabench"]
+    # The whole run exports to one MAC 2026 submission, open answers included.
+    subprocess.run([str(BIN / "finemotion"), "mabench", "export", "--samples", str(tmp_path / "out"), "--out",
+                    str(tmp_path / "submission.json")], check=True, capture_output=True)
+    answers = json.loads((tmp_path / "submission.json").read_text())["answers"]
+    assert {a["qid"].split("_")[0] for a in answers} == {"CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE"}
+    assert {a["pred_answer"] for a in answers if a["qid"].startswith(("MADU", "MARE"))} == {"The head nods twice."}

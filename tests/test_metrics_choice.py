@@ -66,7 +66,6 @@ FMAR = ["Closing legs", "Turning around", "Spread legs", "Hands touching fingers
         ("A. Body: unlikely.\nB. Head: unlikely.\nAnswer: F", "F"),
         ("<think>Maybe B, maybe A.</think>C", "C"),
         ("<think>\nThe hand rises.\n</think>\n\nThe answer is E.", "E"),
-        ("<think>The answer is B", "B"),  # cut off before the closing tag
         ("The hand touches the face.</think>F", "F"),  # opening tag was in the chat template
     ],
 )
@@ -116,6 +115,7 @@ def test_letter_with_label_containing_another(options: list[str], label: str) ->
         "   ",
         "<think>",
         "<think>Let me look at the hands.",
+        "<think>The answer is B",  # cut off before the closing tag: reasoning, not an answer
         "<think>The answer is B.</think>",
         "A or B",
         "The answer is A or B.",
@@ -246,7 +246,7 @@ def test_yes_no_undetermined(text: str) -> None:
     [
         ("<think>reasoning</think>\n  Answer: B ", "Answer: B"),
         ("<THINK>x</THINK>B", "B"),
-        ("<think>unterminated B", "unterminated B"),
+        ("<think>unterminated B", ""),
         ("<think>", ""),
         ("plain answer", "plain answer"),
         ("reasoning</think>B", "B"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -37,8 +38,16 @@ def _module_name(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
+    # Built from a copy of the tree: an in-tree build leaves build/lib behind, whose stale modules a later
+    # wheel would pick up.
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
                    check=True, capture_output=True)
     (built,) = out.glob("finemotion_eval-*.whl")
     return built
@@ -162,3 +171,12 @@ def test_the_venv_holds_nothing_outside_the_lock():
     # A local version label (torch's +cpu) is not part of the pin.
     installed = {re.sub(r"\+.*$", "", line.strip()).lower() for line in frozen if "==" in line}
     assert installed - pinned == set()
+
+
+def test_every_generation_task_sets_no_stop_string():
+    from lmms_eval.utils import load_yaml_config
+
+    for path in _tracked("mabench_tasks/*.yaml", "favor_tasks/*.yaml"):
+        config = load_yaml_config(str(REPO / path))
+        if "task" in config and "group" not in config:
+            assert config["generation_kwargs"]["until"] == [], path

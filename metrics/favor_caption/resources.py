@@ -104,8 +104,9 @@ def max_path_similarity(a: str, b: str) -> float:
     return best
 
 
+@functools.lru_cache(maxsize=2)
 def load_sbert(model: str = DEFAULT_SBERT_MODEL, device: str = "cpu") -> Any:
-    """Load a SentenceTransformer by hub name or local path; MissingResourceError if it cannot load."""
+    """Load a SentenceTransformer by hub name or local path (once per process); MissingResourceError if it cannot."""
     try:
         from sentence_transformers import SentenceTransformer
 
