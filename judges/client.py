@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["ChatClient", "Completion", "JudgeRequestError", "RequestBudgetExhausted"]
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429})  # plus every 5xx
+_BODY_SHOWN = 120  # characters of an unreadable reply kept in its failure record
 _PLACEHOLDER_KEY = "EMPTY"  # local servers (vLLM, sglang) accept any key but the openai package wants one
 
 
@@ -91,9 +92,12 @@ class ChatClient:
             # A 200 whose body is not a chat completion (a proxy's error page, a truncated body): the
             # openai package raises its own validation error or a bare JSON/pydantic ValueError.
             except (self._openai.APIError, ValueError) as error:
-                reason, delay = f"unusable response ({type(error).__name__})", self._backoff_s(attempt)
+                reason, delay = f"unusable response ({type(error).__name__}{_body_start(error)})", self._backoff_s(attempt)
             else:
-                return self._completion(response)
+                if not isinstance(response, str):
+                    return self._completion(response)
+                # The openai package hands back a body that is not JSON (an HTML error page) as a string.
+                reason, delay = f"unusable response (not a chat completion: {response[:_BODY_SHOWN]!r})", self._backoff_s(attempt)
             if attempt < config.max_retries:
                 # Retry-After is honoured, but capped so that one odd header cannot stall the run.
                 await asyncio.sleep(min(delay, config.backoff_max_s))
@@ -124,6 +128,12 @@ class ChatClient:
         # An empty reply goes on to the parser, which rejects it and asks for a repair.
         text = (choices[0].message.content or "") if choices else ""
         return Completion(text=text)
+
+
+def _body_start(error: Exception) -> str:
+    """``: <first bytes of the body>`` when the error kept the body it could not read, else nothing."""
+    body = getattr(error, "doc", None)  # json.JSONDecodeError keeps the text it failed on
+    return f": {body[:_BODY_SHOWN]!r}" if isinstance(body, str) else ""
 
 
 def _retry_after_s(response: httpx.Response | None) -> float | None:

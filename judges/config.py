@@ -14,6 +14,13 @@ _ENV_BASE_URL = "FINEMOTION_JUDGE_BASE_URL"
 _ENV_MODEL = "FINEMOTION_JUDGE_MODEL"
 _ENV_API_KEY = "FINEMOTION_JUDGE_API_KEY"
 _ENV_FALLBACK_KEY = "OPENAI_API_KEY"
+#: How hard to push the judge, settable for lmms-eval runs: setting -> (field, type).
+_ENV_LIMITS = {
+    "FINEMOTION_JUDGE_CONCURRENCY": ("concurrency", int),
+    "FINEMOTION_JUDGE_TIMEOUT": ("timeout_s", float),
+    "FINEMOTION_JUDGE_RETRIES": ("max_retries", int),
+    "FINEMOTION_JUDGE_MAX_REQUESTS": ("max_requests", int),
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,13 @@ class JudgeConfig:
             "base_url": env(_ENV_BASE_URL),
             "api_key": env(_ENV_API_KEY) or os.environ.get(_ENV_FALLBACK_KEY, ""),
         }
+        for name, (field_name, kind) in _ENV_LIMITS.items():
+            text = env(name)
+            if text is not None:
+                try:
+                    values[field_name] = kind(text)
+                except ValueError:
+                    raise ValueError(f"{name}={text!r} is not a number ({kind.__name__})") from None
         values.update(overrides)
         return cls(**values)
 

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tqdm.asyncio import tqdm_asyncio
+
 from finemotion_eval.judges.cache import ReplyCache, cache_key
 from finemotion_eval.judges.client import ChatClient, JudgeRequestError
 from finemotion_eval.judges.config import JudgeConfig
@@ -109,7 +111,8 @@ async def judge_items_async(
         raise ValueError("judge item ids must be unique")
     usage = JudgeUsage(items=len(items))
     requests = [rubric.messages(item.ground_truth, item.prediction) for item in items]
-    outcomes = await ask_cached(requests, rubric.parse_reply, config, cache_path, usage, repair=rubric.repair_messages)
+    outcomes = await ask_cached(requests, rubric.parse_reply, config, cache_path, usage, repair=rubric.repair_messages,
+                                progress=f"judging ({rubric.name})")
     version = rubric.version
     results = [JudgeResult(item.id, *outcome, config.model, version) for item, outcome in zip(items, outcomes)]
     usage.failed = sum(1 for result in results if not result.ok)
@@ -124,13 +127,14 @@ async def ask_cached(
     cache_path: str | Path | None,
     usage: JudgeUsage,
     repair: Callable[[Messages, str], Messages] | None = None,
+    progress: str | None = None,
 ) -> list[_Outcome[T]]:
     """The endpoint's reply to each request, in order, as ``read`` reads it; from the reply cache when it can be.
 
     ``read`` raises ``ValueError`` on an unreadable reply. A cached reply it rejects was stored under an older,
     more lenient reader and is asked again. The rest are sent concurrently, an unreadable reply gets one
     ``repair`` request when given, and each readable reply is cached the moment it arrives. ``usage.cached``
-    counts the requests answered from the cache.
+    counts the requests answered from the cache. ``progress`` names a progress bar of the requests sent (stderr).
     """
     keys = [cache_key(config.model, messages, config.sampling()) for messages in requests]
     # Identical requests share one reply instead of racing for the same answer.
@@ -145,8 +149,9 @@ async def ask_cached(
         if pending:
             client = ChatClient(config, usage)  # created only when something must be sent
             try:
-                asked = await asyncio.gather(
-                    *(_ask_one(client, cache, config.model, usage, key, unique[key], read, repair) for key in pending)
+                asked = await tqdm_asyncio.gather(
+                    *(_ask_one(client, cache, config.model, usage, key, unique[key], read, repair) for key in pending),
+                    desc=progress, unit="request", disable=progress is None, mininterval=1.0,
                 )
             finally:
                 await client.aclose()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
 
 from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, format_question
 from finemotion_eval.metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
+from finemotion_eval.notices import notice
 from finemotion_eval.prompts import prompt_files, read_prompt
 
 DEFAULT_PROMPTS = {"choice_prompt": "mabench/closed_choice.txt", "yes_no_prompt": "mabench/closed_yes_no.txt"}
@@ -56,10 +56,9 @@ def scored_count(records: list[dict]) -> int:
     """How many questions have an answer to score against; says why on stderr when none has."""
     scored = sum(r["answer"] is not None for r in records)
     if not scored:
-        # lmms-eval silences Python warnings, so this goes to stderr.
-        print(f"finemotion: {records[0]['task'] if records else 'MA-Bench'}: none of the {len(records)} questions has "
-              "an answer (the official full file ships none), so there is no accuracy. Export the predictions with "
-              "`finemotion mabench export` for the challenge server.", file=sys.stderr)
+        notice(f"{records[0]['task'] if records else 'MA-Bench'}: none of the {len(records)} questions has an answer (the "
+               "official full file ships none), so there is no accuracy. Export the predictions with "
+               "`finemotion mabench export` for the challenge server.")
     return scored
 
 

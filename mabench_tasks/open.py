@@ -9,13 +9,13 @@ setting or API key.
 from __future__ import annotations
 
 import math
-import warnings
 from statistics import fmean
 
 from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
 from finemotion_eval.judges.corpus import judge_once
 from finemotion_eval.metrics import strip_reasoning
 from finemotion_eval.metrics.accuracy import mac2026_from_terms, mac2026_open_term
+from finemotion_eval.notices import notice
 from finemotion_eval.prompts import prompt_files, read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
@@ -36,8 +36,8 @@ def judged(records: list[dict]) -> JudgeRun | None:
     """The judge's run over ``records`` (one task); None without reference answers or a configured judge."""
     scorable = [r for r in records if r["ground_truth"] is not None]
     if not scorable:
-        warnings.warn("MA-Bench: no reference answers for these open questions (the official full file has "
-                      "none): nothing to judge; export the predictions instead.", stacklevel=2)
+        notice("MA-Bench: no reference answers for these open questions (the official full file has "
+                      "none): nothing to judge; export the predictions instead.")
         return None
     task = scorable[0]["task"]
     items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
@@ -51,7 +51,7 @@ def _level_means(records: list[dict]) -> dict[str, float] | None:
     if run is None:
         return None
     if len(run.failures) == len(run.results):
-        warnings.warn(f"the judge scored none of the {len(run.results)} items; see the judge report", stacklevel=2)
+        notice(f"the judge scored none of the {len(run.results)} items; see the judge report")
         return None
     return task_scores(run.results, run.keys).means
 
@@ -100,5 +100,5 @@ def mac2026_final_from_terms(terms: list[float], sizes: list[int], weight_by_siz
     try:
         return mac2026_from_terms(terms)
     except ValueError as err:
-        warnings.warn(str(err), stacklevel=2)
+        notice(str(err))
         return math.nan

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-FAULTS = ("429", "500", "timeout", "malformed")  # also "garbage", only when asked for
+FAULTS = ("429", "500", "timeout", "malformed")  # also "garbage" and "html", only when asked for
+HTML_PAGE = "<html><body>502 Bad Gateway: upstream glitch</body></html>"
 MALFORMED_REPLY = "The prediction is broadly fine; I would rate it quite well overall."
 
 
@@ -119,6 +120,8 @@ class JudgeServer:
             return 429, headers, json.dumps({"error": {"message": "rate limited", "type": "rate_limit"}}), 0.0
         if fault == "garbage":  # a broken proxy: success status, body that is not JSON
             return 200, {"X-Raw": "1"}, "<html>upstream glitch</html>", 0.0
+        if fault == "html":  # a proxy's error page, served as what it is
+            return 200, {"X-Raw": "1", "Content-Type": "text/html"}, HTML_PAGE, 0.0
         if fault == "500":
             return 500, {}, json.dumps({"error": {"message": "internal error", "type": "server_error"}}), 0.0
         delay = self.hang_s if fault == "timeout" else self.latency_s
@@ -184,9 +187,8 @@ def _handler_for(server: JudgeServer) -> type[BaseHTTPRequestHandler]:
             data = text.encode()
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
+                for name, value in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)

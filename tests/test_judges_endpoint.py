@@ -13,7 +13,7 @@ import sys
 import time
 
 from conftest import REPO
-from judge_server import JudgeServer, expected_scores
+from judge_server import HTML_PAGE, JudgeServer, expected_scores
 
 from finemotion_eval.judges import JudgeConfig, JudgeItem, ReplyCache, Rubric, judge_items, task_scores
 
@@ -161,6 +161,15 @@ def test_non_json_success_bodies_are_retried_not_fatal():
         run = judge_items(_items(30), MADU, _config(server, max_retries=1), None)
     assert len(run.results) == 30 and run.usage.retried > 0
     assert all("unusable response" in failure.error for failure in run.failures)
+    assert run.failures and all("<html>upstream glitch</html>" in failure.error for failure in run.failures)
+
+
+def test_an_html_page_is_reported_with_its_first_bytes_not_as_an_empty_reply():
+    with JudgeServer(fault_rate=1.0, faults=("html",)) as server:
+        run = judge_items(_items(2), MADU, _config(server, max_retries=1), None)
+    assert len(run.failures) == 2
+    assert all(failure.error.endswith(f"last: unusable response (not a chat completion: {HTML_PAGE!r})")
+               for failure in run.failures)
 
 
 def test_client_errors_are_not_retried(tmp_path):

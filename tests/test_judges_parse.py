@@ -131,3 +131,16 @@ def test_import_needs_no_openai_and_no_key():
     code = "import sys, judges; assert 'openai' not in sys.modules, 'openai imported eagerly'"
     env = {"PATH": "/usr/bin:/bin"}  # no API keys at all
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True)
+
+
+def test_judge_limits_come_from_the_environment(monkeypatch):
+    from finemotion_eval.judges import JudgeConfig
+
+    for name, value in {"FINEMOTION_JUDGE_MODEL": "m", "FINEMOTION_JUDGE_CONCURRENCY": "3", "FINEMOTION_JUDGE_TIMEOUT": "2.5",
+                        "FINEMOTION_JUDGE_RETRIES": "0", "FINEMOTION_JUDGE_MAX_REQUESTS": "40"}.items():
+        monkeypatch.setenv(name, value)
+    config = JudgeConfig.from_env()
+    assert (config.concurrency, config.timeout_s, config.max_retries, config.max_requests) == (3, 2.5, 0, 40)
+    monkeypatch.setenv("FINEMOTION_JUDGE_TIMEOUT", "soon")
+    with pytest.raises(ValueError, match="FINEMOTION_JUDGE_TIMEOUT='soon' is not a number"):
+        JudgeConfig.from_env()

@@ -1,6 +1,7 @@
 """MADU/MARE through lmms-eval against a loopback OpenAI-compatible judge."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -83,3 +84,35 @@ def test_whole_benchmark_group_reports_the_mac2026_final_score(prepared, tmp_pat
     answers = json.loads((tmp_path / "submission.json").read_text())["answers"]
     assert {a["qid"].split("_")[0] for a in answers} == {"CMAR", "FMAR", "SAD", "MAD", "MAS", "PPR", "MADU", "MARE"}
     assert {a["pred_answer"] for a in answers if a["qid"].startswith(("MADU", "MARE"))} == {"The head nods twice."}
+
+
+def test_without_a_judge_the_run_says_so_once_up_front_and_scores_are_nan(prepared, tmp_path):
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), "FINEMOTION_JUDGE_MODEL": "",
+           "FINEMOTION_JUDGE_CACHE": str(tmp_path / "cache.sqlite"), "FINEMOTION_JUDGE_REPORTS": str(tmp_path / "reports")}
+    run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--tasks", "mabench_madu", "--batch_size", "1",
+                          "--output_path", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env=env, timeout=600)
+    (results_file,) = (tmp_path / "out").rglob("*results.json")
+    entry = json.loads(results_file.read_text())["results"]["mabench_madu"]
+    assert all(math.isnan(entry[f"{level},none"]) for level in ("L1", "L2", "L3", "open_avg"))
+    # Said when the task is built, before generation (lmms-eval silences Python warnings), and said once.
+    said = "finemotion: mabench_madu: no judge configured"
+    assert run.stdout.count(said) == 1
+    assert run.stdout.index(said) < run.stdout.index("Running generate_until requests")
+
+
+def test_a_judge_that_never_answers_is_bounded_by_the_settings_and_shows_progress(prepared, tmp_path):
+    with JudgeServer(fault_rate=1.0, faults=("timeout",), hang_s=3.0) as server:
+        env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), "FINEMOTION_JUDGE_BASE_URL": server.url,
+               "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "sk-x",
+               "FINEMOTION_JUDGE_CACHE": str(tmp_path / "cache.sqlite"), "FINEMOTION_JUDGE_REPORTS": str(tmp_path / "reports"),
+               "FINEMOTION_JUDGE_TIMEOUT": "0.3", "FINEMOTION_JUDGE_RETRIES": "1"}
+        run = subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--tasks", "mabench_madu", "--batch_size", "1",
+                              "--output_path", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=600)
+        requests = server.total
+    (results_file,) = (tmp_path / "out").rglob("*results.json")
+    assert json.loads(results_file.read_text())["results"]["mabench_madu"]["judge_failures,none"] == 3
+    assert requests == 3 * 2  # one attempt and one retry per item, each cut at 0.3 s
+    report = json.loads(next((tmp_path / "reports").glob("mabench_madu_*.json")).read_text())
+    assert {r["error"] for r in report["results"]} == {"gave up after 2 attempts, last: timed out after 0.3 s"}
+    assert "judging (mabench_madu)" in run.stderr
