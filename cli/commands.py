@@ -69,12 +69,23 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_captions(path: str) -> dict:
-    """``{video_id: value}`` from a JSON object, or from a list of such objects (merged in order)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, list):
-        return {key: value for item in data for key, value in item.items()}
-    return data
+def _read_captions(path: str, what: str, value_kind: type) -> dict:
+    """``{video_id: value}`` from a JSON object, or from a list of such objects (merged in order); each value a
+    ``value_kind`` (a caption string, or a structured record)."""
+    from finemotion_eval.inputs import InputFileError, read_json
+
+    data = read_json(path, what)
+    parts = data if isinstance(data, list) else [data]
+    merged = {}
+    for number, part in enumerate(parts):
+        if not isinstance(part, dict):
+            raise InputFileError(f"{path}: item {number}: expected an object of video id -> {what}, got {type(part).__name__}")
+        for video, value in part.items():
+            if not isinstance(value, value_kind):
+                raise InputFileError(f"{path}: video {video!r}: expected a {value_kind.__name__}, got "
+                                     f"{type(value).__name__} {str(value)[:60]!r}")
+            merged[video] = value
+    return merged
 
 
 def _favor_llm_free(args: argparse.Namespace) -> int:
@@ -83,13 +94,15 @@ def _favor_llm_free(args: argparse.Namespace) -> int:
     from finemotion_eval.favor_tasks.wordlists import load_wordlists
     from finemotion_eval.metrics.favor_caption import check_nltk_resources, extract_record, score_corpus
 
+    predictions = _read_captions(args.pred, "step-1 record" if args.structured else "caption",
+                                 dict if args.structured else str)
+    ground_truth = _read_captions(args.gt, "ground-truth annotation", dict)
     check_nltk_resources()
     wordlists = load_wordlists(args.wordlists)
-    predictions = _read_captions(args.pred)
     if not args.structured:
         predictions = {vid: extract_record(caption, wordlists) for vid, caption in tqdm(predictions.items(), desc="step 1", unit="caption")}
     print(f"step 2 ({args.mode} mode) on {len(predictions)} records ...", file=sys.stderr)
-    scores = score_corpus(predictions, _read_captions(args.gt), mode=args.mode, sbert=args.sbert, wordlists=wordlists)
+    scores = score_corpus(predictions, ground_truth, mode=args.mode, sbert=args.sbert, wordlists=wordlists)
     Path(args.out).write_text(json.dumps({"per_video": scores.per_video, "mean": scores.mean, "failures": scores.failures,
                                           "missing": scores.missing}, indent=2), encoding="utf-8")
     total = len(scores.per_video) + len(scores.failures) + len(scores.missing)
@@ -123,9 +136,10 @@ def _score(args: argparse.Namespace) -> int:
     score = score_closed(read_predictions(args.predictions), rows)
     print(_format_score_table(score))
     if args.open_scores:
+        from finemotion_eval.inputs import read_json
         from finemotion_eval.metrics import mac2026_final_score
 
-        open_scores = json.loads(Path(args.open_scores).read_text(encoding="utf-8"))
+        open_scores = read_json(args.open_scores, "open scores")
         print(f"MAC 2026 final score: {mac2026_final_score(score.accuracy, open_scores):.2f}")
     if args.json:
         payload = {"accuracy": score.accuracy, "average": score.average, "questions": score.questions,
@@ -269,16 +283,14 @@ def _add_prepare_arguments(parser: argparse.ArgumentParser, videos_env: str) -> 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from finemotion_eval.favor_tasks.dataset import FavorFormatError
     from finemotion_eval.favor_tasks.wordlists import WordlistError
+    from finemotion_eval.inputs import InputFileError
     from finemotion_eval.locations import DataNotConfiguredError
-    from finemotion_eval.mabench_tasks.dataset import MABenchFormatError
     from finemotion_eval.metrics.favor_caption import MissingResourceError
 
     try:
         return args.run(args)
-    except (DataNotConfiguredError, MABenchFormatError, FavorFormatError, WordlistError, MissingResourceError,
-            FileNotFoundError) as err:
+    except (DataNotConfiguredError, InputFileError, WordlistError, MissingResourceError, FileNotFoundError) as err:
         print(f"finemotion: error: {err}", file=sys.stderr)
         return 2
 

@@ -8,7 +8,6 @@ Both become question rows of :data:`QUESTION_FEATURES`; the video layout also yi
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 import datasets
 
 from finemotion_eval import locations, prepared
+from finemotion_eval.inputs import InputFileError, read_json
 from finemotion_eval.metrics.favor_mcqa import FAVOR_TASKS
 
 SCHEMA_VERSION = 1
@@ -49,7 +49,7 @@ CAPTION_FEATURES = datasets.Features(
 )
 
 
-class FavorFormatError(ValueError):
+class FavorFormatError(InputFileError):
     """A release file does not have the documented layout."""
 
 
@@ -84,10 +84,7 @@ def _question_row(item: Mapping, video_name: str, qid: str, where: str) -> dict:
 def load_release(path: str | Path, video_dir: str | Path | None = None) -> tuple[list[dict], list[dict], FavorLoadReport]:
     """Question rows, caption rows and a report from ``video_perspective.json`` or ``question_perspective.json``."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise FavorFormatError(f"{path} is not valid JSON: {err}") from err
+    data = read_json(path, "FAVOR-Bench release")
     if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
         raise FavorFormatError(f"{path}: expected a non-empty JSON list of objects")
     report = FavorLoadReport(source=path.name)

@@ -8,7 +8,6 @@ whose ``configs`` let ``datasets.load_dataset(folder, "cmar", split="test")`` re
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 import datasets
 
 from finemotion_eval import locations, prepared
+from finemotion_eval.inputs import InputFileError, read_json
 from finemotion_eval.metrics import DEFAULT_LETTERS, MABENCH_CLOSED_TASKS, MABENCH_OPEN_TASKS
 
 CLOSED_TASKS = MABENCH_CLOSED_TASKS
@@ -48,7 +48,7 @@ _OPTION_LINE = re.compile(r"^([A-G])\.\s*(.*?)\s*$")
 _LEAKED_CODE = re.compile(r"\s+-\s+[A-G]\d+$")
 
 
-class MABenchFormatError(ValueError):
+class MABenchFormatError(InputFileError):
     """An official file does not have the documented layout."""
 
 
@@ -108,12 +108,12 @@ def strip_option_code(option: str) -> tuple[str, bool]:
 
 
 def _read_json_list(path: Path) -> list[dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise MABenchFormatError(f"{path} is not valid JSON: {err}") from err
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise MABenchFormatError(f"{path}: expected a JSON list of question objects")
+    data = read_json(path, "MA-Bench question")
+    if not isinstance(data, list):
+        raise MABenchFormatError(f"{path}: expected a JSON list of question objects, got {type(data).__name__}")
+    for number, record in enumerate(data):
+        if not isinstance(record, dict):
+            raise MABenchFormatError(f"{path}: record {number}: expected a question object, got {type(record).__name__}")
     return data
 
 

@@ -11,26 +11,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from finemotion_eval.inputs import read_json, record_field
 from finemotion_eval.mabench_tasks.closed import parse_prediction
 from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, TASKS, MABenchFormatError, canonical_qid
 from finemotion_eval.metrics import accuracy, closed_average
 
 
 def read_predictions(path: str | Path) -> dict[str, str]:
-    """qid -> predicted answer, from a submission file or from an answered question file."""
-    path = Path(path)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """qid -> predicted answer, from a submission (``{"answers": [{"qid", "pred_answer"}]}``) or an answered question
+    file (``[{"qid", "answer"}]``). Every answer must be a string: nothing is coerced into one."""
+    data = read_json(path, "predictions")
     if isinstance(data, dict) and "answers" in data:
-        pairs = ((a.get("qid"), a.get("pred_answer")) for a in data["answers"])
+        records, field = data["answers"], "pred_answer"
+        if not isinstance(records, list):
+            raise MABenchFormatError(f"{path}: 'answers' must be a list, got {type(records).__name__}")
     elif isinstance(data, list):
-        pairs = ((a.get("qid"), a.get("answer")) for a in data)
+        records, field = data, "answer"
     else:
-        raise MABenchFormatError(f"{path}: neither a submission ({{'answers': [...]}}) nor a list of answered questions")
+        raise MABenchFormatError(f"{path}: neither a submission ({{'answers': [...]}}) nor a list of answered questions "
+                                 f"(got {type(data).__name__})")
     predictions = {}
-    for qid, answer in pairs:
-        if not isinstance(qid, str) or answer is None:
-            raise MABenchFormatError(f"{path}: every answer needs a 'qid' string and an answer, got {qid!r}: {answer!r}")
-        predictions[canonical_qid(qid)] = str(answer)
+    for number, record in enumerate(records):
+        qid = canonical_qid(record_field(record, "qid", str, path, f"record {number}"))
+        if qid in predictions:
+            raise MABenchFormatError(f"{path}: record {number}: question {qid} is answered twice")
+        predictions[qid] = record_field(record, field, str, path, f"record {number} ({qid})")
     return predictions
 
 

@@ -104,9 +104,10 @@ def test_cli_scores_official_step1_outputs_like_the_golden_run(tmp_path):
 
 def test_cli_missing_nltk_resource_is_a_clear_error(tmp_path):
     (tmp_path / "pred.json").write_text(json.dumps({"x": "A man walks."}))
+    (tmp_path / "gt.json").write_text(json.dumps({"x": {"caption": "A man walks."}}))
     env = {**metric_env(tmp_path), "NLTK_DATA": str(tmp_path / "empty")}
     run = subprocess.run([str(BIN / "finemotion"), "favor", "llm-free", "--pred", str(tmp_path / "pred.json"), "--gt",
-                          str(tmp_path / "pred.json"), "--out", str(tmp_path / "s.json")], capture_output=True, text=True, env=env)
+                          str(tmp_path / "gt.json"), "--out", str(tmp_path / "s.json")], capture_output=True, text=True, env=env)
     assert run.returncode == 2 and "NLTK_DATA" in run.stderr and not (tmp_path / "s.json").exists()
 
 
