@@ -167,20 +167,18 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _random(args: argparse.Namespace) -> int:
-    from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, format_question, load_official
+    from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, load_official
     from finemotion_eval.metrics import random_expected_accuracy
-    from finemotion_eval.model_adapters.random_choice import offered_answers, seeded_choice
+    from finemotion_eval.model_adapters.random_choice import offered_answers, random_answer
 
     rows = [r for r in load_official(args.questions)[0] if r["task"] in CLOSED_TASKS]
-    answers = []
-    for row in rows:
-        offered = offered_answers(format_question(row["question"], row["options"]))
-        answers.append({"qid": row["qid"], "pred_answer": seeded_choice(offered, args.seed, row["qid"])})
-        row["offered"] = len(offered)
+    answers = [{"qid": row["qid"], "pred_answer": random_answer(f"mabench_{row['task'].lower()}", row, args.seed)}
+               for row in rows]
     Path(args.out).write_text(json.dumps({"prompts": [], "answers": answers}, indent=2), encoding="utf-8")
     print(f"wrote {len(answers)} seeded random answers to {args.out}; expected accuracy of uniform guessing:")
     for task in CLOSED_TASKS:
-        print(f"  {task:<5} {random_expected_accuracy([r['offered'] for r in rows if r['task'] == task]):6.2f}")
+        offered = [len(offered_answers(f"mabench_{task.lower()}", r["options"])) for r in rows if r["task"] == task]
+        print(f"  {task:<5} {random_expected_accuracy(offered):6.2f}")
     return 0
 
 

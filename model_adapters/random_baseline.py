@@ -1,7 +1,8 @@
 """``finemotion_random``: answers every closed question by a seeded uniform draw over its options.
 
-It reproduces the paper's Random row (1/7 on CMAR, 1/5 on FMAR, 1/2 on the Yes/No tasks) and is the
-baseline of ``make demo``. The draw depends only on (seed, task, doc id), never on run order or hash seeds.
+It reproduces the paper's Random row (1/7 on CMAR, 1/5 on FMAR, 1/2 on the Yes/No tasks; 1/5 on FAVOR's
+tasks) and is the baseline of ``make demo``. The draw depends only on (seed, question id), never on run
+order or hash seeds, and equals ``finemotion mabench random``'s.
 It still asks each question's task for its visuals, so a missing clip fails the run as it would for a
 real model.
 """
@@ -12,7 +13,7 @@ from lmms_eval.api.instance import Instance
 from lmms_eval.api.model import lmms
 from tqdm import tqdm
 
-from finemotion_eval.model_adapters.random_choice import offered_answers, seeded_choice
+from finemotion_eval.model_adapters.random_choice import random_answer
 
 
 class RandomBaseline(lmms):
@@ -24,8 +25,9 @@ class RandomBaseline(lmms):
         answers = []
         for request in tqdm(requests, desc="finemotion_random", disable=len(requests) < 100):
             prompt, _gen_kwargs, doc_to_visual, doc_id, task, split = request.args
-            doc_to_visual(self.task_dict[task][split][doc_id])  # a missing clip must fail here too
-            answers.append(seeded_choice(offered_answers(prompt), self.seed, f"{task}:{doc_id}"))
+            doc = self.task_dict[task][split][doc_id]
+            doc_to_visual(doc)  # a missing clip must fail here too
+            answers.append(random_answer(task, doc, self.seed))
         return answers
 
     def loglikelihood(self, requests: list[Instance]) -> list[tuple[float, bool]]:

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from lmms_results import mean_stderr
+from lmms_results import evaluate, mean_stderr
 from mabench_fixture import write_moving_block_clip
 
 from finemotion_eval.favor_tasks.closed import doc_to_text_official
-from finemotion_eval.favor_tasks.dataset import FavorFormatError, load_release
+from finemotion_eval.favor_tasks.dataset import FavorFormatError, load_prepared, load_release
 from finemotion_eval.metrics.favor_mcqa import FAVOR_TASKS, OFFICIAL_DENOMINATORS, favor_judge, official_accuracy
+from finemotion_eval.model_adapters.random_choice import random_answer
 
 BIN = Path(sys.executable).parent
 OPTIONS = ["Walks forward", "Walks forward quickly", "Turns left", "Sits down", "Stands up"]
@@ -146,3 +147,23 @@ def test_letter_variant_is_a_separate_task(favor_prepared, tmp_path):
         assert results[f"favor_{task.lower()}_letter"]["accuracy_stderr,none"] == pytest.approx(
             mean_stderr([100.0 * ((i + k) % 5 == 2) for i in range(3)]))
         assert results[f"favor_{task.lower()}_letter"]["unparseable,none"] == 0
+
+
+@pytest.mark.parametrize("tasks, protocol", [("favor_closed", "official"), ("favor_closed_letter", "letter")])
+def test_random_baseline_draws_from_each_protocols_answers(favor_prepared, tmp_path, tasks, protocol):
+    env = {**os.environ, "FINEMOTION_FAVOR_DIR": str(favor_prepared / "prepared")}
+    results = evaluate(["--model", "finemotion_random", "--model_args", "seed=1", "--tasks", tasks, "--batch_size", "1"],
+                       tmp_path / "out", env)["results"]
+    for task in FAVOR_TASKS:
+        name = f"favor_{task.lower()}" + ("_letter" if protocol == "letter" else "")
+        docs = load_prepared(favor_prepared / "prepared", task)
+        samples = [json.loads(line) for line in next((tmp_path / "out").rglob(f"*samples_{name}.jsonl")).read_text().splitlines()]
+        correct = []
+        for doc, sample in zip(docs, samples, strict=True):
+            response = sample["filtered_resps"]
+            assert response == random_answer(name, doc, 1)
+            assert response in (doc["options"] if protocol == "official" else "ABCDE")
+            correct.append(response == doc["answer"] if protocol == "official" else
+                           doc["options"]["ABCDE".index(response)] == doc["answer"])
+        metric = "acc_actual_counts" if protocol == "official" else "accuracy"
+        assert results[name][f"{metric},none"] == pytest.approx(100 * sum(correct) / len(correct))

@@ -121,3 +121,16 @@ def test_python_api_with_include_path(prepared, monkeypatch):
     entry = results["results"]["mabench_cmar"]
     assert entry["accuracy,none"] == pytest.approx(accuracy([r["prediction"] == r["answer"] for r in records]))
     assert entry["accuracy_stderr,none"] == pytest.approx(mean_stderr([s["accuracy"] for s in results["samples"]["mabench_cmar"]]))
+
+
+def test_random_baseline_gives_the_same_answers_through_lmms_eval_and_the_cli(prepared, tmp_path):
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared")}
+    evaluate(["--model", "finemotion_random", "--model_args", "seed=3", "--tasks", "mabench_closed", "--batch_size", "1"],
+             tmp_path / "out", env)
+    subprocess.run([str(BIN / "finemotion"), "mabench", "export", "--samples", str(tmp_path / "out"), "--out",
+                    str(tmp_path / "lmms.json")], check=True, capture_output=True)
+    subprocess.run([str(BIN / "finemotion"), "mabench", "random", "--questions", str(prepared / "questions.json"), "--seed", "3",
+                    "--out", str(tmp_path / "cli.json")], check=True, capture_output=True)
+    through_lmms = {a["qid"]: a["pred_answer"] for a in json.loads((tmp_path / "lmms.json").read_text())["answers"]}
+    through_cli = {a["qid"]: a["pred_answer"] for a in json.loads((tmp_path / "cli.json").read_text())["answers"]}
+    assert len(through_cli) == 60 and through_lmms == through_cli
