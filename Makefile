@@ -15,17 +15,18 @@ $(STAMP): setup.cfg pyproject.toml requirements-cpu.lock scripts/bootstrap_venv.
 	bash scripts/bootstrap_venv.sh
 	touch $@
 
+# PYTHONSAFEPATH: the repository root is not on sys.path, so a test can only import the installed package.
 test: venv
-	$(PY) -m pytest -q
+	PYTHONSAFEPATH=1 $(PY) -m pytest -q
 
 test-all: venv
-	$(PY) -m pytest -q --runslow
+	PYTHONSAFEPATH=1 $(PY) -m pytest -q --runslow
 
 # The tests against today's unpinned resolution (not in CI): drift shows up here before users meet it.
 test-latest:
 	rm -rf .venv-latest
 	VENV=.venv-latest LOCK=none bash scripts/bootstrap_venv.sh
-	.venv-latest/bin/python -m pytest -q
+	PYTHONSAFEPATH=1 .venv-latest/bin/python -m pytest -q
 
 # Re-resolve from scratch, run the tests on it, and only then rewrite requirements-cpu.lock.
 lock:

@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 VENV="$tmp/venv" LOCK=none FREEZE_TO="$tmp/lock" bash scripts/bootstrap_venv.sh
-"$tmp/venv/bin/python" -m pytest -q
+PYTHONSAFEPATH=1 "$tmp/venv/bin/python" -m pytest -q
 cp "$tmp/lock" requirements-cpu.lock
 echo "lock: requirements-cpu.lock rewritten ($(grep -c '==' requirements-cpu.lock) packages); review and commit it"

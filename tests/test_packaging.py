@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -82,8 +83,9 @@ def test_wheel_imports_every_module_from_a_throwaway_venv_run_in_the_repo(wheel,
         "from finemotion_eval.lmms_plugin import task_dirs\n"
         "print(json.dumps([finemotion_eval.__file__, task_dirs()]))\n"
     )
-    # Run from the repository root: nothing there may shadow the installed package.
-    run = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=REPO)
+    # Run from the repository root, with it on sys.path as `python -c` puts it: nothing there may shadow the package.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"}
+    run = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=REPO, env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     location, task_dirs = __import__("json").loads(run.stdout.splitlines()[-1])
     assert Path(location).is_relative_to(venv) and all(Path(d).is_relative_to(venv) for d in task_dirs)
@@ -102,6 +104,9 @@ def _imports(path: Path) -> set[str]:
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.add(node.args[0].value.split(".")[0])
     return found
 
 

@@ -99,7 +99,7 @@ def read_frames(
             frames, actual = _pyav.decode(path, container, requested, threads, out)
         else:
             # Imported on first use so that PyAV-only installs never touch decord.
-            frames, actual = importlib.import_module("video_io._decord").decode(path, requested, threads, out)
+            frames, actual = importlib.import_module("finemotion_eval.video_io._decord").decode(path, requested, threads, out)
     return SampledFrames(
         frames=frames,
         indices=tuple(actual),
