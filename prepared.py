@@ -11,11 +11,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import datasets
 from tqdm import tqdm
 
-from finemotion_eval.video_io import VideoDecodeError, VideoNotFoundError, probe
+from finemotion_eval.notices import notice
+from finemotion_eval.video_io import VideoDecodeError, VideoNotFoundError, probe, verify_clip
 
 MANIFEST = "finemotion_manifest.json"
 CLIP_SUFFIX = ".mp4"
@@ -44,11 +46,13 @@ def write_prepared(
     manifest: Mapping,
     description: str,
     combined: Iterable[str] | None = None,
+    unusable: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``rows`` grouped by their ``task`` (in the order of ``tasks``) into ``out_dir``.
 
     The default config ``all`` joins the tasks in ``combined`` (default: every task); leave out tasks
-    whose rows have other columns.
+    whose rows have other columns. ``unusable`` (video name -> why) lists clips found missing or broken at
+    prepare time: their questions are kept in the files but skipped, and named, when the tasks load them.
     """
     out = Path(out_dir)
     (out / "data").mkdir(parents=True, exist_ok=True)
@@ -71,7 +75,7 @@ def write_prepared(
         readme += [f"- config_name: {task.lower()}", "  data_files:", "  - split: test", f"    path: {name}"]
     readme += ["---", "", description, ""]
     (out / "README.md").write_text("\n".join(readme), encoding="utf-8")
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps({**manifest, "unusable_videos": dict(unusable or {})}, indent=2), encoding="utf-8")
     return out
 
 
@@ -86,21 +90,37 @@ def read_prepared(
         )
     data_file = found[0]
     rows = [json.loads(line) for line in data_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    manifest = Path(folder) / MANIFEST
+    unusable = json.loads(manifest.read_text(encoding="utf-8")).get("unusable_videos", {}) if manifest.is_file() else {}
+    skipped = [row for row in rows if row["video_name"] in unusable]
+    if skipped:
+        names = sorted({row["video_name"] for row in skipped})
+        notice(f"{task}: {len(skipped)} of {len(rows)} questions skipped, their {len(names)} clips were unusable when "
+               f"{folder} was prepared (e.g. {names[0]}: {unusable[names[0]]}); they are not scored")
+        rows = [row for row in rows if row["video_name"] not in unusable]
     if video_dir is not None:
         for row in rows:
             row["video"] = clip_path(video_dir, row["video_name"])
     return datasets.Dataset.from_list(rows, features=features)
 
 
-def unusable_videos(rows: Iterable[Mapping], progress: bool = False) -> dict[str, str]:
-    """Distinct ``video`` paths of ``rows`` that are missing or whose headers do not read, with the reason."""
-    paths = sorted({r["video"] for r in rows})
+Verify = Literal["header", "sampled", "full"]
+
+
+def unusable_videos(rows: Iterable[Mapping], progress: bool = False, verify: Verify = "sampled") -> dict[str, str]:
+    """The clips of ``rows`` (by video name) that are missing or do not decode, with the reason.
+
+    ``verify``: ``header`` reads the headers only; ``sampled`` (default) also decodes the frames the starter-kit
+    protocol samples and the last frame, which finds files cut off after their header; ``full`` decodes every
+    frame (slowest).
+    """
+    paths = {r["video"]: r["video_name"] for r in rows}
     problems = {}
-    for path in tqdm(paths, desc="checking videos", unit="clip", disable=not progress):
+    for path in tqdm(sorted(paths), desc=f"checking videos ({verify})", unit="clip", disable=not progress):
         try:
-            probe(path)
+            probe(path) if verify == "header" else verify_clip(path, full=verify == "full")
         except (VideoNotFoundError, VideoDecodeError) as err:
-            problems[path] = "missing" if isinstance(err, VideoNotFoundError) else str(err)
+            problems[paths[path]] = "missing" if isinstance(err, VideoNotFoundError) else str(err)
     return problems
 
 

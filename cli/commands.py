@@ -8,18 +8,19 @@ import sys
 from pathlib import Path
 
 
-def _videos_usable(rows: list[dict], video_dir: Path, allow_missing: bool) -> bool:
-    """Check every clip before anything is written; False means stop."""
+def _unusable_videos(rows: list[dict], video_dir: Path, args: argparse.Namespace) -> dict[str, str] | None:
+    """Check every clip before anything is written: the unusable ones (video name -> why), or None to stop."""
     from finemotion_eval.prepared import unusable_videos
 
-    problems = unusable_videos(rows, progress=True)
+    problems = unusable_videos(rows, progress=True, verify=args.verify)
     if problems:
-        shown = "\n  ".join(f"{path}: {reason}" for path, reason in list(problems.items())[:10])
+        shown = "\n  ".join(f"{name}: {reason}" for name, reason in list(problems.items())[:10])
         print(f"{len(problems)} of the videos in {video_dir} are missing or unreadable, e.g.\n  {shown}", file=sys.stderr)
-        if not allow_missing:
-            print("Nothing written. Fix --videos, or pass --allow-missing-videos to prepare anyway "
-                  "(evaluation then stops at the first missing clip).", file=sys.stderr)
-    return not problems or allow_missing
+        if not args.allow_missing_videos:
+            print("Nothing written. Fix --videos, or pass --allow-missing-videos to prepare anyway (the questions of "
+                  "these clips are then skipped, and named, when the tasks load).", file=sys.stderr)
+            return None
+    return problems
 
 
 def _finish_prepare(benchmark, out: Path, count: int, args: argparse.Namespace) -> int:
@@ -39,9 +40,10 @@ def _mabench_prepare(args: argparse.Namespace) -> int:
     answers = read_answers(args.answers) if args.answers else None
     rows, report = load_official(args.questions, video_dir=video_dir, answers=answers)
     print(report.summary())
-    if not _videos_usable(rows, video_dir, args.allow_missing_videos):
+    unusable = _unusable_videos(rows, video_dir, args)
+    if unusable is None:
         return 2
-    return _finish_prepare(locations.MABENCH, write_prepared(rows, args.out, report, video_dir), len(rows), args)
+    return _finish_prepare(locations.MABENCH, write_prepared(rows, args.out, report, video_dir, unusable), len(rows), args)
 
 
 def _favor_prepare(args: argparse.Namespace) -> int:
@@ -51,9 +53,10 @@ def _favor_prepare(args: argparse.Namespace) -> int:
     video_dir = locations.video_dir(locations.FAVOR, args.videos)
     questions, captions, report = load_release(args.release, video_dir=video_dir)
     print(report.summary())
-    if not _videos_usable([*questions, *captions], video_dir, args.allow_missing_videos):
+    unusable = _unusable_videos([*questions, *captions], video_dir, args)
+    if unusable is None:
         return 2
-    out = write_prepared(questions, captions, args.out, report, video_dir)
+    out = write_prepared(questions, captions, args.out, report, video_dir, unusable)
     return _finish_prepare(locations.FAVOR, out, len(questions) + len(captions), args)
 
 
@@ -275,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_prepare_arguments(parser: argparse.ArgumentParser, videos_env: str) -> None:
     parser.add_argument("--videos", help=f"folder of <video_name>.mp4 (default: {videos_env} or the HF cache)")
     parser.add_argument("--out", required=True, help="folder to write")
-    parser.add_argument("--allow-missing-videos", action="store_true", help="write even if clips are missing")
+    parser.add_argument("--allow-missing-videos", action="store_true",
+                        help="write even if clips are missing or broken; their questions are skipped, and named, at evaluation")
+    parser.add_argument("--verify", choices=("header", "sampled", "full"), default="sampled",
+                        help="how each clip is checked: its headers; the sampled frames and the last one (default); every frame")
     parser.add_argument("--no-record", action="store_true", help="do not make this the default folder in the config file")
 
 

@@ -121,11 +121,13 @@ def load_release(path: str | Path, video_dir: str | Path | None = None) -> tuple
 
 
 def write_prepared(
-    questions: list[dict], captions: list[dict], out_dir: str | Path, report: FavorLoadReport, video_dir: str | Path
+    questions: list[dict], captions: list[dict], out_dir: str | Path, report: FavorLoadReport, video_dir: str | Path,
+    unusable: Mapping[str, str] | None = None,
 ) -> Path:
     manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
     return prepared.write_prepared([*questions, *captions], out_dir, (*FAVOR_TASKS, CAPTION_CONFIG), manifest,
-                                   "FAVOR-Bench prepared by finemotion-eval (schema in docs/data.md).", combined=FAVOR_TASKS)
+                                   "FAVOR-Bench prepared by finemotion-eval (schema in docs/data.md).", combined=FAVOR_TASKS,
+                                   unusable=unusable)
 
 
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:

@@ -204,11 +204,12 @@ def to_dataset(rows: list[dict]) -> datasets.Dataset:
     return datasets.Dataset.from_list(rows, features=FEATURES)
 
 
-def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, video_dir: str | Path) -> Path:
+def write_prepared(rows: list[dict], out_dir: str | Path, report: LoadReport, video_dir: str | Path,
+                   unusable: Mapping[str, str] | None = None) -> Path:
     """Write ``rows`` as a prepared folder (``finemotion_eval.prepared``) for our tasks and ``datasets``."""
     manifest = {"schema_version": SCHEMA_VERSION, "video_dir": str(Path(video_dir).resolve()), "load_report": asdict(report)}
     description = "MA-Bench questions prepared by finemotion-eval (schema in docs/data.md)."
-    return prepared.write_prepared(rows, out_dir, TASKS, manifest, description)
+    return prepared.write_prepared(rows, out_dir, TASKS, manifest, description, unusable=unusable)
 
 
 def load_prepared(folder: str | Path, task: str, video_dir: str | Path | None = None) -> datasets.Dataset:

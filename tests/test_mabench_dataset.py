@@ -110,10 +110,11 @@ def test_prepared_folder_loads_with_datasets(tmp_path, sample_file):
 
 def test_unreadable_videos_are_reported(tmp_path):
     (tmp_path / "broken.mp4").write_bytes(b"not a video at all" * 100)
-    rows = [{"video": str(tmp_path / "broken.mp4")}, {"video": str(tmp_path / "absent.mp4")}]
-    problems = unusable_videos(rows)
-    assert problems[str(tmp_path / "absent.mp4")] == "missing"
-    assert "broken.mp4" in problems[str(tmp_path / "broken.mp4")]
+    rows = [{"video": str(tmp_path / f"{name}.mp4"), "video_name": name} for name in ("broken", "absent")]
+    for verify in ("header", "sampled", "full"):
+        problems = unusable_videos(rows, verify=verify)
+        assert problems["absent"] == "missing"
+        assert "broken.mp4" in problems["broken"]
 
 
 def test_datasets_cache_never_serves_another_folders_rows(tmp_path, sample_file):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,16 +78,44 @@ def test_unparseable_outputs_are_counted_not_crashing(prepared, tmp_path):
         assert results[f"mabench_{task}"]["accuracy,none"] == 0.0
 
 
-def test_missing_video_is_a_clear_error(prepared, tmp_path):
+def test_clips_found_unusable_at_prepare_time_skip_their_questions_and_the_run_goes_on(prepared, tmp_path):
+    clips = tmp_path / "clips"
+    shutil.copytree(MA52_CLIPS, clips)
+    broken = sorted(clips.glob("*.mp4"))[0]
+    data = broken.read_bytes()
+    broken.write_bytes(data[: len(data) // 2])  # cut off after its header, as a partial download
     questions = json.loads((prepared / "questions.json").read_text())
     questions[0]["video"] = "no_such_clip.mp4"
     (tmp_path / "q.json").write_text(json.dumps(questions))
-    subprocess.run([str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(tmp_path / "q.json"), "--videos",
-                    str(MA52_CLIPS), "--out", str(tmp_path / "prepared"), "--no-record", "--allow-missing-videos"], check=True,
-                   capture_output=True)
+    command = [str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(tmp_path / "q.json"), "--videos", str(clips),
+               "--out", str(tmp_path / "prepared"), "--no-record"]
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode == 2 and f"{broken.stem}: " in refused.stderr and "no_such_clip: missing" in refused.stderr
+    assert subprocess.run([*command, "--verify", "header"], capture_output=True).returncode == 2  # the missing one
+    subprocess.run([*command, "--allow-missing-videos"], check=True, capture_output=True)
+    skipped = {broken.stem, "no_such_clip"}
+    out = tmp_path / "out"
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(tmp_path / "prepared")}
+    run = subprocess.run([sys.executable, "-m", "lmms_eval", "--model", "finemotion_random", "--tasks", "mabench_closed",
+                          "--batch_size", "1", "--output_path", str(out)], capture_output=True, text=True, env=env, timeout=600)
+    (results_file,) = out.rglob("*results.json")
+    results = json.loads(results_file.read_text())["results"]
+    for task in CLOSED_TASKS:
+        expected = sum(q["task"] == task and q["video"].removesuffix(".mp4") not in skipped for q in questions)
+        assert results[f"mabench_{task.lower()}"]["n_scored,none"] == expected
+        assert f"finemotion: {task}: {sum(q['task'] == task for q in questions) - expected} of " in run.stderr
+
+
+def test_a_clip_gone_after_prepare_is_a_clear_error(prepared, tmp_path):
+    clips = tmp_path / "clips"
+    shutil.copytree(MA52_CLIPS, clips)
+    subprocess.run([str(BIN / "finemotion"), "mabench", "prepare", "--questions", str(prepared / "questions.json"), "--videos",
+                    str(clips), "--out", str(tmp_path / "prepared"), "--no-record"], check=True, capture_output=True)
+    gone = sorted(clips.glob("*.mp4"))[0]
+    gone.unlink()
     out = tmp_path / "missing"
     run = run_lmms_eval(tmp_path, out, "--model", "finemotion_random")
-    assert "no_such_clip.mp4" in run.stdout + run.stderr
+    assert gone.name in run.stdout + run.stderr
     assert "FINEMOTION_MABENCH_VIDEOS" in run.stdout + run.stderr
     assert not list(out.rglob("*results.json"))
 

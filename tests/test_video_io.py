@@ -31,6 +31,7 @@ from finemotion_eval.video_io import (
     read_frames,
     starter_kit_indices,
     uniform_indices,
+    verify_clip,
 )
 
 MA52_CLIPS = Path(__file__).resolve().parents[1].parent / "shared/reference/ma52_clips"
@@ -283,19 +284,22 @@ def test_plan_starts_open_gop_leading_frames_from_the_previous_keyframe():
     assert [s.seek_pts for s in _pyav._plan(packets, [7])] == [6]
 
 
-def test_cut_off_file_clamps_to_the_last_decodable_frame(clips, tmp_path):
+def test_cut_off_file_is_an_error_not_repeated_frames(clips, tmp_path):
     data = clips["faststart"].read_bytes()  # header first, as after a partial download
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: int(len(data) * 0.8)])
     assert probe(cut).num_frames == FRAMES  # the header still promises every frame
-    sampled = read_frames(cut, SamplingProtocol.parse("uniform:8"), "pyav")
-    assert sampled.clamped
-    last = max(sampled.indices)
-    assert last < FRAMES - 1
-    assert sampled.indices == tuple(min(i, last) for i in sampled.requested)
-    # Frames before the cut are still the right ones.
-    before_cut = [(read_code(f), i) for f, i in zip(sampled.frames, sampled.indices, strict=True) if i < last]
-    assert before_cut and all(code == i for code, i in before_cut)
+    with pytest.raises(VideoDecodeError, match=f"of the {FRAMES} its header promises: the file looks cut off"):
+        read_frames(cut, SamplingProtocol.parse("uniform:8"), "pyav")
+    # Frames before the cut still read, and verification finds the cut whichever way it looks (FFmpeg may
+    # report it first, as invalid data).
+    early = read_frames(cut, SamplingProtocol.parse("starter_kit:4:30"), "pyav")
+    assert [read_code(f) for f in early.frames] == list(early.indices) and not early.clamped
+    for full in (False, True):
+        with pytest.raises(VideoDecodeError, match="cut off|Invalid data"):
+            verify_clip(cut, full=full)
+    assert verify_clip(clips["faststart"]).num_frames == FRAMES
+    assert verify_clip(clips["faststart"], full=True).num_frames == FRAMES
 
 
 # ---------------------------------------------------------------- errors

@@ -7,7 +7,7 @@
 
 from finemotion_eval.video_io.errors import VideoDecodeError, VideoNotFoundError
 from finemotion_eval.video_io.prefetch import prefetch_frames
-from finemotion_eval.video_io.reader import Backend, SampledFrames, VideoInfo, probe, read_frames
+from finemotion_eval.video_io.reader import Backend, SampledFrames, VideoInfo, probe, read_frames, verify_clip
 from finemotion_eval.video_io.sampling import (
     SamplingProtocol,
     fps_indices,
@@ -28,4 +28,5 @@ __all__ = [
     "read_frames",
     "starter_kit_indices",
     "uniform_indices",
+    "verify_clip",
 ]

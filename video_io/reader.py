@@ -6,7 +6,7 @@ import contextlib
 import importlib
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +19,8 @@ from finemotion_eval.video_io.errors import VideoDecodeError, VideoNotFoundError
 from finemotion_eval.video_io.sampling import DEFAULT_PROTOCOL, SamplingProtocol
 
 Backend = Literal["auto", "decord", "pyav"]
+#: How far a container's frame count may overshoot the frames that decode before a clip counts as cut off.
+_COUNT_SLACK = 2
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class SampledFrames:
     """Frames read from one clip, in the order the protocol asked for them.
 
     ``indices`` are the frames actually returned; they differ from
-    ``requested`` only where a requested index lay past the last decodable
-    frame and was clamped to it. ``timestamps`` are nominal presentation times,
+    ``requested`` only where a requested index lay a frame or two past the last
+    decodable frame (a container's count can be off by that much) and was
+    clamped to it; a clip that stops decoding earlier is an error. ``timestamps`` are nominal presentation times,
     ``index / fps`` seconds from the first frame (NaN when fps is unknown).
     """
 
@@ -82,6 +85,9 @@ def read_frames(
     pixels as decord and measured about twice as fast (docs/video.md); decord
     also returns wrong frames from AVI and MPEG-TS files with B-frames. Pass
     ``backend="decord"`` to use decord for MP4/MOV/Matroska/WebM anyway.
+    A clip whose frames stop decoding well before the count its header
+    promises (a cut-off download) raises :class:`VideoDecodeError` rather than
+    repeating its last frame.
     ``threads`` is the number of decoding threads, 0 for one per CPU; 1 keeps
     a clip on one core, best when several clips decode in parallel.
     ``out(shape)``, if given, allocates the frame array, e.g. in memory another
@@ -100,6 +106,7 @@ def read_frames(
         else:
             # Imported on first use so that PyAV-only installs never touch decord.
             frames, actual = importlib.import_module("finemotion_eval.video_io._decord").decode(path, requested, threads, out)
+    _check_not_cut_off(path, name, info, requested, actual)
     return SampledFrames(
         frames=frames,
         indices=tuple(actual),
@@ -108,6 +115,37 @@ def read_frames(
         requested=tuple(requested),
         backend=name,
     )
+
+
+def verify_clip(path: str | os.PathLike[str], protocol: SamplingProtocol = DEFAULT_PROTOCOL, *, full: bool = False) -> VideoInfo:
+    """Check that a clip decodes: the frames ``protocol`` samples and its last frame, or with ``full`` every frame.
+
+    Raises :class:`VideoNotFoundError` or :class:`VideoDecodeError`; a clip cut off after its header (the
+    header promises frames the file no longer holds) fails either way.
+    """
+    path = os.fspath(path)
+    with _opened(path) as container:
+        info = _describe(path, container)
+        if full:
+            try:
+                decoded = sum(1 for _ in container.decode(video=0))
+            except av.FFmpegError as err:
+                raise VideoDecodeError(path, "pyav", err.strerror or str(err)) from err
+            _check_not_cut_off(path, "pyav", info, [info.num_frames - 1], [decoded - 1])
+            return info
+        wanted = sorted({*protocol.indices(info.num_frames, info.fps), info.num_frames - 1})
+        _frames, actual = _pyav.decode(path, container, wanted, 1, None)
+        _check_not_cut_off(path, "pyav", info, wanted, actual)
+    return info
+
+
+def _check_not_cut_off(path: str, backend: str, info: VideoInfo, requested: Sequence[int], actual: Sequence[int]) -> None:
+    """Frame counts from headers (or duration x fps) can be off by a frame or two; more than that, and the
+    file holds fewer frames than it says: cut off, and any frame asked for past the end would be a repeat."""
+    shortfall = max((wanted - got for wanted, got in zip(requested, actual)), default=0)
+    if shortfall > max(_COUNT_SLACK, info.num_frames // 50):
+        raise VideoDecodeError(path, backend, f"frames decode only up to {max(actual)} of the {info.num_frames} its header "
+                                              "promises: the file looks cut off")
 
 
 @contextlib.contextmanager
