@@ -163,7 +163,7 @@ def _export(args: argparse.Namespace) -> int:
         return read_prompt(DEFAULT_PROMPTS["choice_prompt" if task in CHOICE_TASKS else "yes_no_prompt"])
 
     logs = run_sample_logs(args.samples)
-    submission = submission_from_samples(logs, {task: prompt_of(task) for task in TASKS})
+    submission = submission_from_samples(logs.values(), {task: prompt_of(task) for task in TASKS})
     Path(args.out).write_text(json.dumps(submission, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"wrote {len(submission['answers'])} answers from {len(logs)} sample logs of one run to {args.out}")
     return 0
@@ -198,6 +198,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rescore(args: argparse.Namespace) -> int:
+    from finemotion_eval.lmms_run import rescore
+
+    scores = rescore(args.samples)
+    for task, metrics in scores.items():
+        shown = "  ".join(f"{metric} {value:.4f}" if isinstance(value, float) else f"{metric} {value}"
+                          for metric, value in metrics.items() if not metric.endswith("_stderr"))
+        print(f"{task}: {shown}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=2), encoding="utf-8")
+        print(f"written to {args.json}")
+    return 0
+
+
 def _tasks_dir(args: argparse.Namespace) -> int:
     from finemotion_eval.lmms_plugin import task_dirs
 
@@ -217,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="lmms-eval 0.7.3 exits 0 after a failed evaluation; this exits 1 unless a results file was written.")
     evaluate.add_argument("lmms_eval_args", nargs=argparse.REMAINDER, help="-- then lmms-eval's arguments (--output_path required)")
     evaluate.set_defaults(run=_evaluate)
+
+    rescore = commands.add_parser(
+        "rescore", help="score one lmms-eval run again from its --log_samples files, without generating again",
+        description="Applies our tasks' own aggregations to a run's sample logs: scores that failed or were not "
+                    "computed then (no judge configured, say) are computed now, with today's settings.")
+    rescore.add_argument("samples", nargs="+", help="the sample .jsonl files of one run, or a folder holding them")
+    rescore.add_argument("--json", help="also write the scores here")
+    rescore.set_defaults(run=_rescore)
 
     mabench = commands.add_parser("mabench", help="MA-Bench data, scoring and submissions").add_subparsers(dest="mabench_command", required=True)
 

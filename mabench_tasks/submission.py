@@ -6,12 +6,12 @@ Format (starter kit): ``{"prompts": [{"task", "system_prompt"}], "answers": [{"q
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from finemotion_eval.inputs import read_json, record_field
+from finemotion_eval.inputs import InputFileError, read_json, record_field
+from finemotion_eval.lmms_run import sample_logs_of_one_run
 from finemotion_eval.mabench_tasks.closed import parse_prediction
 from finemotion_eval.mabench_tasks.dataset import CLOSED_TASKS, TASKS, MABenchFormatError, canonical_qid
 from finemotion_eval.metrics import accuracy, closed_average
@@ -74,36 +74,29 @@ def score_closed(predictions: Mapping[str, str], rows: Iterable[Mapping]) -> Clo
     return score
 
 
-_SAMPLE_LOG = re.compile(r"^(?P<run>.+)_samples_(?P<task>[A-Za-z0-9_]+)\.jsonl$")
 #: lmms-eval task name -> MA-Bench task, for the tasks whose answers go into a MAC 2026 submission.
 SUBMITTED_TASKS = {f"mabench_{task.lower()}": task for task in TASKS}
 #: The metric under which each task's sample log keeps the question's record (every one but `accuracy`).
 _RECORD_METRIC = {**{task: "unparseable" for task in CLOSED_TASKS}, "MADU": "judge_failures", "MARE": "judge_failures"}
 
 
-def run_sample_logs(paths: Iterable[str | Path]) -> list[Path]:
-    """The sample logs (``<run>_samples_<task>.jsonl``) of exactly one lmms-eval run of MA-Bench tasks.
+def _refuse_other_benchmarks(task: str) -> str | None:
+    if task not in SUBMITTED_TASKS:
+        return (f"samples of {task}, not of an MA-Bench task; only mabench_* runs go into a MAC 2026 submission "
+                "(pass that run's files or folder alone)")
+    return None
 
-    ``paths`` are logs or folders holding them. Logs of other tasks (MA-Synth, FAVOR-Bench, anything else)
-    are refused, as are several runs: answers keyed by question id would mix silently.
+
+def run_sample_logs(paths: Iterable[str | Path]) -> dict[str, Path]:
+    """lmms-eval task -> sample log, for exactly one run of MA-Bench tasks (:func:`lmms_run.sample_logs_of_one_run`).
+
+    Logs of other tasks (MA-Synth, FAVOR-Bench, anything else) are refused, as are several runs: answers
+    keyed by question id would mix silently.
     """
-    logs = [log for given in map(Path, paths)
-            for log in (sorted(given.rglob("*_samples_*.jsonl")) if given.is_dir() else [given])]
-    runs: dict[tuple[Path, str], list[Path]] = {}
-    for log in logs:
-        match = _SAMPLE_LOG.match(log.name)
-        if match is None:
-            raise MABenchFormatError(f"{log}: not an lmms-eval sample log (<run>_samples_<task>.jsonl)")
-        if match["task"] not in SUBMITTED_TASKS:
-            raise MABenchFormatError(f"{log}: samples of {match['task']}, not of an MA-Bench task; only mabench_* runs "
-                                     "go into a MAC 2026 submission (pass that run's files or folder alone)")
-        runs.setdefault((log.parent, match["run"]), []).append(log)
-    if not runs:
-        raise MABenchFormatError(f"no MA-Bench sample logs in {', '.join(map(str, paths))}")
-    if len(runs) > 1:
-        listed = "\n  ".join(f"{folder / run}_samples_*.jsonl ({len(files)} tasks)" for (folder, run), files in runs.items())
-        raise MABenchFormatError(f"these hold {len(runs)} lmms-eval runs; export one at a time:\n  {listed}")
-    return next(iter(runs.values()))
+    try:
+        return sample_logs_of_one_run(paths, refuse=_refuse_other_benchmarks)
+    except InputFileError as err:
+        raise MABenchFormatError(str(err)) from None
 
 
 def submission_from_samples(sample_logs: Iterable[str | Path], prompts: Mapping[str, str]) -> dict:
@@ -113,8 +106,8 @@ def submission_from_samples(sample_logs: Iterable[str | Path], prompts: Mapping[
     it (reasoning stripped), so the challenge server judges it as given. Open tasks submit the answer text.
     """
     answers: dict[str, str] = {}
-    for log in run_sample_logs(sample_logs):
-        task = SUBMITTED_TASKS[_SAMPLE_LOG.match(log.name)["task"]]
+    for lmms_task, log in run_sample_logs(sample_logs).items():
+        task = SUBMITTED_TASKS[lmms_task]
         for number, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

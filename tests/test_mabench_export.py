@@ -48,7 +48,7 @@ def test_another_benchmarks_samples_are_refused(tmp_path):
 def test_two_runs_in_one_folder_are_refused_not_merged(tmp_path):
     write_log(tmp_path, "20261127_101010", "mabench_cmar", [closed("CMAR_0000", "A")])
     write_log(tmp_path, "20261127_121212", "mabench_cmar", [closed("CMAR_0000", "C")])
-    with pytest.raises(MABenchFormatError, match="these hold 2 lmms-eval runs; export one at a time"):
+    with pytest.raises(MABenchFormatError, match="these hold 2 lmms-eval runs; take one at a time"):
         run_sample_logs([tmp_path])
     # Naming one run's files exports it.
     assert len(run_sample_logs([tmp_path / "20261127_121212_samples_mabench_cmar.jsonl"])) == 1
@@ -59,5 +59,5 @@ def test_cli_says_why_without_a_traceback(tmp_path):
     write_log(tmp_path, "20261127_121212", "mabench_cmar", [closed("CMAR_0000", "C")])
     run = subprocess.run([str(BIN / "finemotion"), "mabench", "export", "--samples", str(tmp_path), "--out",
                           str(tmp_path / "submission.json")], capture_output=True, text=True)
-    assert run.returncode == 2 and "export one at a time" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "take one at a time" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "submission.json").exists()

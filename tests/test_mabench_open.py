@@ -116,3 +116,31 @@ def test_a_judge_that_never_answers_is_bounded_by_the_settings_and_shows_progres
     report = json.loads(next((tmp_path / "reports").glob("mabench_madu_*.json")).read_text())
     assert {r["error"] for r in report["results"]} == {"gave up after 2 attempts, last: timed out after 0.3 s"}
     assert "judging (mabench_madu)" in run.stderr
+
+
+def test_a_run_without_a_judge_is_rescored_later_from_its_sample_logs(prepared, tmp_path):
+    env = {**os.environ, "FINEMOTION_MABENCH_DIR": str(prepared / "prepared"), "FINEMOTION_JUDGE_MODEL": ""}
+    subprocess.run([str(BIN / "lmms-eval"), "--model", "dummy", "--model_args", "response=The head nods twice.", "--tasks",
+                    "mabench", "--batch_size", "1", "--output_path", str(tmp_path / "out"), "--log_samples"],
+                   check=True, capture_output=True, env=env, timeout=600)
+    (results_file,) = (tmp_path / "out").rglob("*results.json")
+    first = json.loads(results_file.read_text())["results"]
+    assert math.isnan(first["mabench_madu"]["L1,none"])
+    with JudgeServer(seed=4) as server:
+        judged_env = {**env, "FINEMOTION_JUDGE_BASE_URL": server.url, "FINEMOTION_JUDGE_MODEL": "loopback-judge",
+                      "FINEMOTION_JUDGE_API_KEY": "sk-x", "FINEMOTION_JUDGE_CACHE": str(tmp_path / "cache.sqlite"),
+                      "FINEMOTION_JUDGE_REPORTS": str(tmp_path / "reports")}
+        run = subprocess.run([str(BIN / "finemotion"), "rescore", str(tmp_path / "out"), "--json", str(tmp_path / "rescored.json")],
+                             capture_output=True, text=True, env=judged_env, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rescored = json.loads((tmp_path / "rescored.json").read_text())
+    for task in ("madu", "mare"):
+        (report_file,) = (tmp_path / "reports").glob(f"mabench_{task}_*.json")
+        judged = [r["scores"] for r in json.loads(report_file.read_text())["results"]]
+        for level in ("L1", "L2", "L3"):
+            assert rescored[f"mabench_{task}"][level] == pytest.approx(sum(s[level] for s in judged) / 3)
+        assert rescored[f"mabench_{task}"]["judge_failures"] == 0
+    # The closed tasks' numbers are the ones the run printed.
+    for task in ("cmar", "fmar", "sad", "mad", "mas", "ppr"):
+        for metric in ("accuracy", "accuracy_stderr", "n_scored", "unparseable"):
+            assert rescored[f"mabench_{task}"][metric] == pytest.approx(first[f"mabench_{task}"][f"{metric},none"])
