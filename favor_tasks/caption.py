@@ -53,7 +53,8 @@ def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str
 def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
     record = {"video_name": doc["video_name"], "prediction": strip_reasoning(results[0] if results else ""),
               "caption": doc["caption"], **{k: doc[k] for k in GT_FIELDS}}
-    return {metric: record for metric in (*LLM_FREE_METRICS, "llm_free_failures", *GPT_METRICS, "gpt_failures")}
+    return {metric: record for metric in (*LLM_FREE_METRICS, "llm_free_n_scored", "llm_free_failures", *GPT_METRICS,
+                                          "gpt_n_scored", "gpt_failures")}
 
 
 def _key(records: list[dict]) -> tuple:
@@ -92,6 +93,11 @@ LLM_FREE_METRICS = tuple(f"llm_free_{c}" for c in LLM_FREE_COMPONENTS)
 llm_free_aggregations = {f"llm_free_{c}": _llm_free_metric(c) for c in LLM_FREE_COMPONENTS}
 
 
+def llm_free_scored_count(records: list[dict]) -> int:
+    """Videos the LLM-free metric scored: its means are over these."""
+    return len(llm_free_scores(records).per_video)
+
+
 def llm_free_failures(records: list[dict]) -> int:
     return len(llm_free_scores(records).failures)
 
@@ -116,6 +122,12 @@ def _gpt_metric(key: str):
 
 GPT_METRICS = ("gpt_correctness", "gpt_detailedness")
 gpt_aggregations = {"gpt_correctness": _gpt_metric("correctness"), "gpt_detailedness": _gpt_metric("detailedness")}
+
+
+def gpt_scored_count(records: list[dict]) -> int:
+    """Captions the judge scored (0 without a judge): the GPT-assisted means are over these."""
+    run = gpt_run(records)
+    return 0 if run is None else len(run.results) - len(run.failures)
 
 
 def gpt_failures(records: list[dict]) -> int:

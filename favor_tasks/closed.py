@@ -39,7 +39,8 @@ def process_results_official(doc: dict, results: list[str]) -> dict:
     record = _record(doc, output, favor_judge(output, doc["answer"], doc["options"]), None)
     # acc_official's standard error is a metric of its own named `acc_official_stderr`, lmms-eval's key for the
     # standard error of `acc_official`: it must come after acc_official, whose own (N/A) value it overwrites.
-    return {"acc_official": record, "acc_official_stderr": record, "acc_actual_counts": _percent(record["correct"])}
+    return {"acc_official": record, "acc_official_stderr": record, "acc_actual_counts": _percent(record["correct"]),
+            "n_scored": record}
 
 
 def process_results_letter(doc: dict, results: list[str]) -> dict:
@@ -47,7 +48,7 @@ def process_results_letter(doc: dict, results: list[str]) -> dict:
     prediction = extract_choice(output, doc["options"], LETTERS[: len(doc["options"])])
     answer_letter = LETTERS[list(doc["options"]).index(doc["answer"])]
     record = _record(doc, strip_reasoning(output), prediction == answer_letter, prediction)
-    return {"accuracy": _percent(record["correct"]), "unparseable": record}
+    return {"accuracy": _percent(record["correct"]), "n_scored": record, "unparseable": record}
 
 
 def _percent(correct: bool) -> float:
@@ -70,6 +71,11 @@ def accuracy_official_denominator(records: list[dict]) -> float:
 def official_denominator_stderr(records: list[dict]) -> float:
     """The standard error of :func:`accuracy_official_denominator`."""
     return official_task_stderr(_task_of(records), sum(r["correct"] for r in records))
+
+
+def scored_count(records: list[dict]) -> int:
+    """Questions scored: every FAVOR question has its answer."""
+    return len(records)
 
 
 def unparseable_count(records: list[dict]) -> int:

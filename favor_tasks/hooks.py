@@ -12,6 +12,7 @@ from finemotion_eval.favor_tasks.closed import (  # noqa: F401
     official_denominator_stderr,
     process_results_letter,
     process_results_official,
+    scored_count,
     unparseable_count,
 )
 from finemotion_eval.favor_tasks.dataset import CAPTION_CONFIG, doc_to_visual, load_configured_task  # noqa: F401
@@ -35,7 +36,9 @@ llm_free_chrono_precision = caption.llm_free_aggregations["llm_free_chrono_preci
 llm_free_chrono_recall = caption.llm_free_aggregations["llm_free_chrono_recall"]
 llm_free_chrono_order = caption.llm_free_aggregations["llm_free_chrono_order"]
 llm_free_final = caption.llm_free_aggregations["llm_free_final"]
+llm_free_n_scored = caption.llm_free_scored_count
 llm_free_failures = caption.llm_free_failures
 gpt_correctness = caption.gpt_aggregations["gpt_correctness"]
 gpt_detailedness = caption.gpt_aggregations["gpt_detailedness"]
+gpt_n_scored = caption.gpt_scored_count
 gpt_failures = caption.gpt_failures

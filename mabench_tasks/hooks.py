@@ -18,6 +18,7 @@ from finemotion_eval.mabench_tasks.dataset import doc_to_visual, load_configured
 from finemotion_eval.mabench_tasks.open import doc_to_text as open_doc_to_text
 from finemotion_eval.mabench_tasks.open import (
     judge_failures,
+    judged_count,
     level_1,
     level_2,
     level_3,
@@ -30,7 +31,7 @@ from finemotion_eval.prepared import placeholder_docs
 from finemotion_eval.synth.dataset import load_task as load_synth_task
 
 __all__ = [
-    "accuracy_percent", "doc_to_target", "doc_to_text", "doc_to_visual", "judge_failures", "level_1", "level_2",
+    "accuracy_percent", "doc_to_target", "doc_to_text", "doc_to_visual", "judge_failures", "judged_count", "level_1", "level_2",
     "level_3", "level_average", "mac2026_final_from_terms", "mac2026_term", "open_doc_to_text", "open_process_results",
     "process_results", "scored_count", "unparseable_count",
     "cmar_docs", "fmar_docs", "sad_docs", "mad_docs", "mas_docs", "ppr_docs", "madu_docs", "mare_docs",

@@ -29,7 +29,7 @@ def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str
 def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
     record = {"qid": doc["qid"], "task": doc["task"], "ground_truth": doc["answer"],
               "prediction": strip_reasoning(results[0] if results else "")}
-    return {metric: record for metric in ("L1", "L2", "L3", "open_avg", "judge_failures", "mac2026_final")}
+    return {metric: record for metric in ("L1", "L2", "L3", "open_avg", "n_scored", "judge_failures", "mac2026_final")}
 
 
 def judged(records: list[dict]) -> JudgeRun | None:
@@ -77,6 +77,12 @@ def level_average(records: list[dict]) -> float:
     """Mean of the task's three levels; the group's mean of this over MADU and MARE is the open AVG."""
     means = _level_means(records)
     return math.nan if means is None else fmean(means.values())
+
+
+def judged_count(records: list[dict]) -> int:
+    """Items the judge scored: the levels are means over these (0 without a judge or reference answers)."""
+    run = judged(records)
+    return 0 if run is None else len(run.results) - len(run.failures)
 
 
 def judge_failures(records: list[dict]) -> int:

@@ -62,6 +62,7 @@ def test_favor_caption_reports_llm_free_and_gpt_scores(caption_release, tmp_path
     assert files, run.stdout[-2000:] + run.stderr[-4000:]
     result = json.loads(files[-1].read_text())["results"]["favor_caption"]
     assert result["llm_free_failures,none"] == 0 and result["gpt_failures,none"] == 0
+    assert result["llm_free_n_scored,none"] == 3 and result["gpt_n_scored,none"] == 3
     # The library's own LLM-free scoring of the same three captions, in this process.
     use_shared_nltk()
     from finemotion_eval.metrics.favor_caption import extract_record, score_corpus

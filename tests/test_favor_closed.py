@@ -132,6 +132,7 @@ def test_lmms_eval_run_reports_official_and_actual_count_accuracy(favor_prepared
         padded = [100.0] * correct + [0.0] * (OFFICIAL_DENOMINATORS[task] - correct)
         assert entry["acc_official_stderr,none"] == pytest.approx(mean_stderr(padded))
         assert entry["acc_actual_counts,none"] == pytest.approx(correct / 3 * 100)
+        assert entry["n_scored,none"] == 3
         assert entry["acc_actual_counts_stderr,none"] == pytest.approx(mean_stderr([100.0 * (OPTIONS[(i + k) % 5] == "Turns left")
                                                                                      for i in range(3)]))
     group = results["favor_closed"]

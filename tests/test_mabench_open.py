@@ -49,6 +49,7 @@ def test_open_tasks_print_levels_average_and_failures(prepared, tmp_path):
             assert levels[f"{task}_{level}"] == pytest.approx(sum(scores[level] for scores in judged) / 3)
     assert results["mabench_open"]["open_avg,none"] == pytest.approx(sum(levels.values()) / 6)
     assert results["mabench_madu"]["judge_failures,none"] == 0 and results["mabench_mare"]["judge_failures,none"] == 0
+    assert results["mabench_madu"]["n_scored,none"] == 3 and results["mabench_mare"]["n_scored,none"] == 3
     for name in ("L1", "L2", "L3", "open_avg", "judge_failures", "mabench_open"):
         assert name in output
     assert "sk-test-secret-123" not in output
@@ -95,6 +96,7 @@ def test_without_a_judge_the_run_says_so_once_up_front_and_scores_are_nan(prepar
     (results_file,) = (tmp_path / "out").rglob("*results.json")
     entry = json.loads(results_file.read_text())["results"]["mabench_madu"]
     assert all(math.isnan(entry[f"{level},none"]) for level in ("L1", "L2", "L3", "open_avg"))
+    assert (entry["n_scored,none"], entry["judge_failures,none"]) == (0, 0)
     # Said when the task is built, before generation (lmms-eval silences Python warnings), and said once.
     said = "finemotion: mabench_madu: no judge configured"
     assert run.stdout.count(said) == 1
