@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
             "the prepared FAVOR-Bench folder the tasks read"),
     Setting("FINEMOTION_FAVOR_VIDEOS", "the folder given at prepare time", "locations",
             "FAVOR-Bench clip folder; overrides the prepared folder's"),
-    Setting("FINEMOTION_MABENCH_SYNTH_DIR", "`<cache root>/ma-synth-v<schema>-seed0-<clips>`", "synth.dataset",
+    Setting("FINEMOTION_MABENCH_SYNTH_DIR", "`<cache root>/ma-synth-v<schema>.<build>-seed0-<clips>`", "synth.dataset",
             "where the `mabench_synth_*` tasks build and read MA-Synth"),
     Setting("FINEMOTION_FAVOR_WORDLISTS", "the verified download in `<cache root>/favor/`", "favor_tasks.wordlists",
             "the official LLM-free word lists (JSON dump or the official .pkl)"),

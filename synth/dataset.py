@@ -32,6 +32,10 @@ from finemotion_eval.prepared import clip_path, file_sha256
 from finemotion_eval.settings import cache_root, env
 from finemotion_eval.synth.descriptors import SCHEMA_VERSION
 
+#: What a build holds beyond the descriptor schema; bumped whenever built files change, so that a cached
+#: default build of an older version is never read (2: question ids carry ``SYN``).
+BUILD_VERSION = 2
+
 SPLITS = ("train", "test")
 TEST_SUBJECT_SHARE = 0.2
 CLIPS_PER_SUBJECT = 6
@@ -106,7 +110,7 @@ def build(out_dir: str | Path, clips: int = DEFAULT_CLIPS, seed: int = 0, splits
     files = sorted(p for folder in ("videos", "truth") for p in (out / folder).iterdir())
     files += [out / f"questions_{split}.json" for split in splits]
     manifest = {
-        "dataset": "MA-Synth", "clips": clips, "seed": seed, "size": list(size), "splits": list(splits),
+        "dataset": "MA-Synth", "build_version": BUILD_VERSION, "clips": clips, "seed": seed, "size": list(size), "splits": list(splits),
         "plan": [asdict(p) for p in plans],
         "sha256": {str(p.relative_to(out)): file_sha256(p) for p in files},
     }
@@ -122,7 +126,7 @@ def default_dir() -> Path:
     configured = env(SYNTH_DIR_ENV)
     if configured:
         return Path(configured).expanduser()
-    return cache_root() / f"ma-synth-v{SCHEMA_VERSION}-seed0-{DEFAULT_CLIPS}"
+    return cache_root() / f"ma-synth-v{SCHEMA_VERSION}.{BUILD_VERSION}-seed0-{DEFAULT_CLIPS}"
 
 
 def ensure_built(folder: str | Path | None = None, split: str = "test") -> Path:

@@ -78,6 +78,9 @@ _VOCAB_VALUES: dict[str, dict[str, Any]] = {
 }
 _VOCAB = {kind: list(values) for kind, values in _VOCAB_VALUES.items()}
 
+#: In every MA-Synth question id (``CMAR_SYN0007``): MA-Bench's are ``CMAR_0007``, and the two must never mix.
+QID_PREFIX = "SYN"
+
 
 # ----------------------------------------------------------------------------- descriptor facts
 
@@ -572,7 +575,8 @@ def generate_questions(source: Any, video_name: str, seed: int, index: int, *, l
 
     ``source`` is a ClipTruth, a truth dict, a ClipDescriptor or a descriptor dict (then ``label``, the
     fine MA-52 label, is needed for CMAR/FMAR/MARE). ``index`` numbers the clip: its qids are
-    ``CMAR_<index>``, ``SAD_<2 index>`` and ``SAD_<2 index + 1>``, and so on. ``rewrite``, when given,
+    ``CMAR_SYN<index>``, ``SAD_SYN<2 index>`` and ``SAD_SYN<2 index + 1>``, and so on (``SYN``: an MA-Synth
+    question id never equals an MA-Bench one). ``rewrite``, when given,
     is applied to every question stem (e.g. an LLM paraphraser); rewritten Yes/No questions can no longer
     be parsed by :func:`verify_question`. The same (source, seed, index) gives the same rows.
     """
@@ -586,7 +590,7 @@ def generate_questions(source: Any, video_name: str, seed: int, index: int, *, l
     rows: list[dict] = []
 
     def row(task: str, n: int, question: str, answer: str) -> None:
-        rows.append({"video": video, "task": task, "qid": f"{task}_{n:04d}", "question": question, "answer": answer})
+        rows.append({"video": video, "task": task, "qid": f"{task}_{QID_PREFIX}{n:04d}", "question": question, "answer": answer})
 
     stem, options, ans = _cmar(coarse, seed, index, _rng(seed, index, "CMAR"))
     row("CMAR", index, _choice_question(stem_fn(stem), options), ans)

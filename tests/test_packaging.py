@@ -23,6 +23,10 @@ OLD_NAMES = {"finemotion", "mabench_tasks", "favor_tasks", "judges", "metrics", 
              "model_adapters", "cli", "settings", "locations", "prepared", "lmms_plugin", "lmms_run"}
 
 
+#: Calls that import a module named by a string.
+_IMPORTING_CALLS = {"import_module", "importorskip", "find_spec"}
+
+
 def _tracked(*patterns: str) -> list[Path]:
     listed = subprocess.run(["git", "ls-files", "-z", "--", *patterns], cwd=REPO, capture_output=True, check=True).stdout
     return [Path(name) for name in listed.decode().split("\0") if name]
@@ -104,7 +108,7 @@ def _imports(path: Path) -> set[str]:
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
-        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in _IMPORTING_CALLS
               and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             found.add(node.args[0].value.split(".")[0])
     return found

@@ -48,9 +48,9 @@ def test_twelve_rows_in_official_layout(generated):
         for r in rows:
             assert set(r) == {"video", "task", "qid", "question", "answer"}
             assert r["video"] == f"synth_{i:04d}.mp4"
-            assert re.fullmatch(rf"{r['task']}_\d{{4}}", r["qid"])
+            assert re.fullmatch(rf"{r['task']}_SYN\d{{4}}", r["qid"])
         qids = {r["qid"] for r in rows}
-        assert {f"CMAR_{i:04d}", f"SAD_{2 * i:04d}", f"SAD_{2 * i + 1:04d}", f"PPR_{2 * i + 1:04d}"} <= qids
+        assert {f"CMAR_SYN{i:04d}", f"SAD_SYN{2 * i:04d}", f"SAD_SYN{2 * i + 1:04d}", f"PPR_SYN{2 * i + 1:04d}"} <= qids
     all_qids = [r["qid"] for rows in generated for r in rows]
     assert len(all_qids) == len(set(all_qids))
 

@@ -328,7 +328,7 @@ def test_corrupt_file_raises_video_decode_error(tmp_path, backend):
 
 def test_decord_failure_names_decord(tmp_path):
     # read_frames opens every file with PyAV first; call the decord backend directly.
-    _decord = pytest.importorskip("video_io._decord")
+    _decord = pytest.importorskip("finemotion_eval.video_io._decord")
     path = tmp_path / "noise.mp4"
     path.write_bytes(np.random.default_rng(1).bytes(20_000))
     with pytest.raises(VideoDecodeError, match="decord cannot decode"):
