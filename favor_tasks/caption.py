@@ -28,6 +28,7 @@ from finemotion_eval.metrics.favor_caption import (
     load_sbert,
     score_corpus,
 )
+from finemotion_eval.notices import survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 from finemotion_eval.settings import env
 
@@ -84,7 +85,7 @@ def _llm_free_metric(component: str):
 
     aggregate.__name__ = f"llm_free_{component}"
     aggregate.__doc__ = f"LLM-free {component.replace('_', ' ')} x100, mean over the scored videos."
-    return aggregate
+    return survives(aggregate)
 
 
 LLM_FREE_COMPONENTS = ("camera", "subject_precision", "subject_recall", "subject_order",
@@ -93,11 +94,13 @@ LLM_FREE_METRICS = tuple(f"llm_free_{c}" for c in LLM_FREE_COMPONENTS)
 llm_free_aggregations = {f"llm_free_{c}": _llm_free_metric(c) for c in LLM_FREE_COMPONENTS}
 
 
+@survives
 def llm_free_scored_count(records: list[dict]) -> int:
     """Videos the LLM-free metric scored: its means are over these."""
     return len(llm_free_scores(records).per_video)
 
 
+@survives
 def llm_free_failures(records: list[dict]) -> int:
     return len(llm_free_scores(records).failures)
 
@@ -117,19 +120,21 @@ def _gpt_metric(key: str):
 
     aggregate.__name__ = f"gpt_{key}"
     aggregate.__doc__ = f"GPT-assisted {key} (0-10), mean over the captions the judge scored."
-    return aggregate
+    return survives(aggregate)
 
 
 GPT_METRICS = ("gpt_correctness", "gpt_detailedness")
 gpt_aggregations = {"gpt_correctness": _gpt_metric("correctness"), "gpt_detailedness": _gpt_metric("detailedness")}
 
 
+@survives
 def gpt_scored_count(records: list[dict]) -> int:
     """Captions the judge scored (0 without a judge): the GPT-assisted means are over these."""
     run = gpt_run(records)
     return 0 if run is None else len(run.results) - len(run.failures)
 
 
+@survives
 def gpt_failures(records: list[dict]) -> int:
     run = gpt_run(records)
     return 0 if run is None else len(run.failures)

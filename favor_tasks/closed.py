@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from finemotion_eval.metrics import DEFAULT_LETTERS, extract_choice, strip_reasoning
 from finemotion_eval.metrics.favor_mcqa import favor_judge, official_task_accuracy, official_task_stderr
+from finemotion_eval.notices import survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 
 LETTERS = DEFAULT_LETTERS[:5]  # FAVOR questions have five options
@@ -63,20 +64,24 @@ def _task_of(records: list[dict]) -> str:
     return tasks.pop()
 
 
+@survives
 def accuracy_official_denominator(records: list[dict]) -> float:
     """Official: correct answers over the task's fixed denominator, x100, rounded to 2 decimals."""
     return official_task_accuracy(_task_of(records), sum(r["correct"] for r in records))
 
 
+@survives
 def official_denominator_stderr(records: list[dict]) -> float:
     """The standard error of :func:`accuracy_official_denominator`."""
     return official_task_stderr(_task_of(records), sum(r["correct"] for r in records))
 
 
+@survives
 def scored_count(records: list[dict]) -> int:
     """Questions scored: every FAVOR question has its answer."""
     return len(records)
 
 
+@survives
 def unparseable_count(records: list[dict]) -> int:
     return sum(r["prediction"] is None for r in records)

@@ -6,7 +6,7 @@ import math
 
 from finemotion_eval.mabench_tasks.dataset import CHOICE_TASKS, format_question
 from finemotion_eval.metrics import accuracy, extract_choice, extract_yes_no, strip_reasoning
-from finemotion_eval.notices import notice
+from finemotion_eval.notices import notice, survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 
 DEFAULT_PROMPTS = {"choice_prompt": "mabench/closed_choice.txt", "yes_no_prompt": "mabench/closed_yes_no.txt"}
@@ -46,12 +46,14 @@ def process_results(doc: dict, results: list[str]) -> dict:
     return scores
 
 
+@survives
 def accuracy_percent(records: list[dict]) -> float:
     """Accuracy in % over questions with a known answer; an unparseable prediction counts as wrong."""
     scored = [r for r in records if r["answer"] is not None]
     return accuracy([r["prediction"] == r["answer"] for r in scored]) if scored else math.nan
 
 
+@survives
 def scored_count(records: list[dict]) -> int:
     """How many questions have an answer to score against; says why on stderr when none has."""
     scored = sum(r["answer"] is not None for r in records)
@@ -62,6 +64,7 @@ def scored_count(records: list[dict]) -> int:
     return scored
 
 
+@survives
 def unparseable_count(records: list[dict]) -> int:
     """How many outputs named no option, reported per task next to the accuracy."""
     return sum(r["prediction"] is None for r in records)

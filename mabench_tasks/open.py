@@ -15,7 +15,7 @@ from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
 from finemotion_eval.judges.corpus import judge_once
 from finemotion_eval.metrics import strip_reasoning
 from finemotion_eval.metrics.accuracy import mac2026_from_terms, mac2026_open_term
-from finemotion_eval.notices import notice
+from finemotion_eval.notices import notice, survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 
 RUBRICS = {"MADU": "mabench_madu", "MARE": "mabench_mare"}
@@ -61,42 +61,50 @@ def _level(records: list[dict], level: str) -> float:
     return math.nan if means is None else means[level]
 
 
+@survives
 def level_1(records: list[dict]) -> float:
     return _level(records, "L1")
 
 
+@survives
 def level_2(records: list[dict]) -> float:
     return _level(records, "L2")
 
 
+@survives
 def level_3(records: list[dict]) -> float:
     return _level(records, "L3")
 
 
+@survives
 def level_average(records: list[dict]) -> float:
     """Mean of the task's three levels; the group's mean of this over MADU and MARE is the open AVG."""
     means = _level_means(records)
     return math.nan if means is None else fmean(means.values())
 
 
+@survives
 def judged_count(records: list[dict]) -> int:
     """Items the judge scored: the levels are means over these (0 without a judge or reference answers)."""
     run = judged(records)
     return 0 if run is None else len(run.results) - len(run.failures)
 
 
+@survives
 def judge_failures(records: list[dict]) -> int:
     """Items the judge could not score: reported, never counted as 0."""
     run = judged(records)
     return 0 if run is None else len(run.failures)
 
 
+@survives
 def mac2026_term(records: list[dict]) -> float:
     """This task's term of the MAC 2026 final score (``metrics.accuracy.mac2026_open_term`` of its levels)."""
     means = _level_means(records)
     return math.nan if means is None else mac2026_open_term(means.values())
 
 
+@survives
 def mac2026_final_from_terms(terms: list[float], sizes: list[int], weight_by_size: bool = False) -> float:
     """Group aggregation for ``mabench``: the MAC 2026 final score from the eight tasks' ``mac2026_final`` terms.
 
