@@ -6,24 +6,8 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
+from throwaway_task import write_task
 
-BROKEN_TASK = """\
-task: finemotion_broken_on_purpose
-dataset_path: json
-dataset_kwargs:
-  data_files:
-    test: docs.jsonl
-test_split: test
-output_type: generate_until
-doc_to_visual: !function broken.no_visual
-doc_to_text: !function broken.doc_to_text
-doc_to_target: answer
-process_results: !function broken.process_results
-metric_list:
-  - metric: accuracy
-    aggregation: mean
-    higher_is_better: true
-"""
 BROKEN_HOOKS = """\
 def no_visual(doc):
     return []
@@ -39,11 +23,7 @@ def process_results(doc, results):
 
 
 def test_demo_exits_non_zero_and_shows_lmms_evals_error_when_the_evaluation_fails(tmp_path):
-    tasks = tmp_path / "tasks"
-    tasks.mkdir()
-    (tasks / "broken.yaml").write_text(BROKEN_TASK)
-    (tasks / "broken.py").write_text(BROKEN_HOOKS)
-    (tasks / "docs.jsonl").write_text('{"question": "q", "answer": "A"}\n')
+    tasks = write_task(tmp_path / "tasks", "finemotion_broken_on_purpose", BROKEN_HOOKS)
     env = {**os.environ, "VENV": str(Path(sys.executable).parent.parent), "DEMO_OUT": str(tmp_path / "demo")}
     run = subprocess.run(["bash", "scripts/demo.sh", "--include_path", str(tasks), "--tasks", "finemotion_broken_on_purpose"],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)

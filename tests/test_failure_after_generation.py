@@ -5,29 +5,10 @@ import math
 import subprocess
 import sys
 
+from throwaway_task import write_task
+
 from finemotion_eval.notices import survives
 
-TASK = """\
-task: finemotion_scoring_fails
-dataset_path: json
-dataset_kwargs:
-  data_files:
-    test: docs.jsonl
-test_split: test
-output_type: generate_until
-doc_to_visual: !function hooks.no_visual
-doc_to_text: !function hooks.doc_to_text
-doc_to_target: answer
-process_results: !function hooks.process_results
-generation_kwargs:
-  until: []
-  temperature: 0
-  do_sample: false
-metric_list:
-  - metric: score
-    aggregation: !function hooks.failing_mean
-    higher_is_better: true
-"""
 HOOKS = """\
 from finemotion_eval.notices import survives
 
@@ -60,12 +41,8 @@ def test_survives_turns_an_exception_into_nan_and_a_message(capsys):
 
 
 def test_the_run_ends_with_nan_and_its_sample_log(tmp_path):
-    tasks = tmp_path / "tasks"
-    tasks.mkdir()
-    (tasks / "task.yaml").write_text(TASK)
-    (tasks / "hooks.py").write_text(HOOKS)
-    (tasks / "docs.jsonl").write_text('{"qid": "q1", "question": "Yes or no?", "answer": "Yes"}\n'
-                                      '{"qid": "q2", "question": "Yes or no?", "answer": "No"}\n')
+    tasks = write_task(tmp_path / "tasks", "finemotion_scoring_fails", HOOKS, metric="score",
+                       aggregation="!function hooks.failing_mean")
     run = subprocess.run([sys.executable, "-m", "lmms_eval", "--model", "finemotion_random", "--tasks", "finemotion_scoring_fails",
                           "--include_path", str(tasks), "--output_path", str(tmp_path / "out"), "--log_samples"],
                          capture_output=True, text=True, timeout=600)
