@@ -36,8 +36,8 @@ def judged(records: list[dict]) -> JudgeRun | None:
     """The judge's run over ``records`` (one task); None without reference answers or a configured judge."""
     scorable = [r for r in records if r["ground_truth"] is not None]
     if not scorable:
-        notice("MA-Bench: no reference answers for these open questions (the official full file has "
-                      "none): nothing to judge; export the predictions instead.")
+        notice("MA-Bench: no reference answers for these open questions (the official full file has none): "
+               "nothing to judge; export the predictions instead.")
         return None
     task = scorable[0]["task"]
     items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
