@@ -67,6 +67,34 @@ def fps_indices(total_frames: int, fps: float, sample_fps: float, max_frames: in
     return indices
 
 
+#: qwen-vl-utils refuses frames whose long side exceeds this many times the short side.
+QWEN_MAX_ASPECT_RATIO = 200
+
+
+def smart_resize(height: int, width: int, factor: int, min_pixels: int, max_pixels: int) -> tuple[int, int]:
+    """The ``(height, width)`` Qwen-VL preprocessing resizes a frame to (qwen-vl-utils' and transformers' rule).
+
+    Both sides are rounded to the nearest multiple of ``factor`` (at least ``factor``); if the area then
+    leaves ``[min_pixels, max_pixels]``, the frame is scaled by the square root of the ratio, rounding down
+    (too large) or up (too small) to multiples of ``factor``. The aspect ratio is kept as far as that allows.
+    """
+    if max_pixels < min_pixels:
+        raise ValueError(f"max_pixels ({max_pixels}) is below min_pixels ({min_pixels})")
+    if max(height, width) > QWEN_MAX_ASPECT_RATIO * min(height, width):
+        raise ValueError(f"aspect ratio of a {width}x{height} frame exceeds {QWEN_MAX_ASPECT_RATIO}")
+    resized_h = max(factor, round(height / factor) * factor)
+    resized_w = max(factor, round(width / factor) * factor)
+    if resized_h * resized_w > max_pixels:
+        scale = math.sqrt(height * width / max_pixels)
+        resized_h = math.floor(height / scale / factor) * factor
+        resized_w = math.floor(width / scale / factor) * factor
+    elif resized_h * resized_w < min_pixels:
+        scale = math.sqrt(min_pixels / (height * width))
+        resized_h = math.ceil(height * scale / factor) * factor
+        resized_w = math.ceil(width * scale / factor) * factor
+    return resized_h, resized_w
+
+
 @dataclass(frozen=True)
 class SamplingProtocol:
     """A named frame-sampling rule, written in configs as a short string.
