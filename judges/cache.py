@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ReplyCache", "cache_key"]
+__all__ = ["ReplyCache", "cache_key", "content_key"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS replies (
@@ -37,11 +37,15 @@ CREATE TABLE IF NOT EXISTS replies (
 """
 
 
-def cache_key(model: str, messages: Sequence[Mapping[str, Any]], sampling: Mapping[str, Any]) -> str:
-    """sha256 of the request's content, in a canonical JSON form."""
-    payload = {"model": model, "messages": list(messages), "sampling": dict(sampling)}
+def content_key(payload: Mapping[str, Any]) -> str:
+    """sha256 of ``payload`` in a canonical JSON form: equal content, equal key, whatever the key order."""
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def cache_key(model: str, messages: Sequence[Mapping[str, Any]], sampling: Mapping[str, Any]) -> str:
+    """The key of a judge request: its model, full messages and sampling parameters."""
+    return content_key({"model": model, "messages": list(messages), "sampling": dict(sampling)})
 
 
 class ReplyCache:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,7 @@ from finemotion_eval.judges.usage import JudgeUsage
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["ChatClient", "Completion", "JudgeRequestError", "RequestBudgetExhausted"]
+__all__ = ["ChatClient", "Completion", "JudgeRequestError", "RequestBudgetExhausted", "check_reachable"]
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429})  # plus every 5xx
 _BODY_SHOWN = 120  # characters of an unreadable reply kept in its failure record
@@ -64,9 +66,13 @@ class ChatClient:
     def __repr__(self) -> str:
         return f"ChatClient(model={self._config.model!r}, base_url={self._config.base_url!r})"
 
-    async def complete(self, messages: Sequence[dict[str, Any]]) -> Completion:
-        """The judge's reply to ``messages``, retrying transient failures with backoff."""
+    async def complete(self, messages: Sequence[dict[str, Any]], sampling: Mapping[str, Any] | None = None) -> Completion:
+        """The reply to ``messages``, retrying transient failures with backoff.
+
+        ``sampling`` replaces the config's sampling parameters (a model adapter sends each task's own).
+        """
         config = self._config
+        sampling = config.sampling() if sampling is None else sampling
         reason = ""
         for attempt in range(config.max_retries + 1):
             self._charge_budget()
@@ -75,12 +81,12 @@ class ChatClient:
             try:
                 async with self._semaphore:
                     response = await self._client.chat.completions.create(
-                        model=config.model, messages=list(messages), **config.sampling()
+                        model=config.model, messages=list(messages), **sampling
                     )
             except self._openai.APIStatusError as error:
                 status = error.status_code
                 if status not in _RETRYABLE_STATUS and status < 500:
-                    raise JudgeRequestError(f"HTTP {status} from the judge endpoint") from None
+                    raise JudgeRequestError(f"HTTP {status} from the endpoint{_error_message(error)}") from None
                 reason = f"HTTP {status}"
                 delay = _retry_after_s(error.response)
                 if delay is None:
@@ -128,6 +134,23 @@ class ChatClient:
         # An empty reply goes on to the parser, which rejects it and asks for a repair.
         text = (choices[0].message.content or "") if choices else ""
         return Completion(text=text)
+
+
+def _error_message(error: Exception) -> str:
+    """``: <the server's error message>`` when its body gave one (an API error's ``message``), else nothing."""
+    body = getattr(error, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    return f": {str(message)[:_BODY_SHOWN]}" if message else ""
+
+
+def check_reachable(base_url: str, timeout_s: float, what: str) -> None:
+    """Raise ``ValueError`` naming ``what`` unless something answers HTTP at ``base_url`` (any status will do)."""
+    try:
+        urllib.request.urlopen(base_url.rstrip("/") + "/models", timeout=min(timeout_s, 10.0)).close()
+    except urllib.error.HTTPError:
+        pass  # an error status still shows the server is there
+    except (urllib.error.URLError, OSError) as err:
+        raise ValueError(f"{what} at {base_url} does not answer ({err}); start it or fix the URL") from err
 
 
 def _body_start(error: Exception) -> str:

@@ -6,10 +6,9 @@ setting or API key; without a judge model the run is None and the task's judged 
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 
+from finemotion_eval.judges.client import check_reachable
 from finemotion_eval.judges.config import JudgeConfig
 from finemotion_eval.judges.reports import default_cache_path, write_report
 from finemotion_eval.judges.rubric import Rubric
@@ -42,13 +41,7 @@ def check_judge(name: str) -> None:
         raise ValueError(f"{name}: the judge model {config.model!r} is set but there is no API key "
                          "(FINEMOTION_JUDGE_API_KEY or OPENAI_API_KEY) and no FINEMOTION_JUDGE_BASE_URL: set one")
     if config.base_url:
-        try:  # any HTTP answer, even an error status, shows the server is there
-            urllib.request.urlopen(config.base_url.rstrip("/") + "/models", timeout=min(config.timeout_s, 10.0)).close()
-        except urllib.error.HTTPError:
-            pass
-        except (urllib.error.URLError, OSError) as err:
-            raise ValueError(f"{name}: the judge at FINEMOTION_JUDGE_BASE_URL={config.base_url} does not answer "
-                             f"({err}); start it or fix the URL") from err
+        check_reachable(config.base_url, config.timeout_s, f"{name}: the judge (FINEMOTION_JUDGE_BASE_URL)")
 
 
 def judge_once(name: str, items: Sequence[JudgeItem], rubric_name: str, unconfigured: str) -> JudgeRun | None:

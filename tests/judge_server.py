@@ -1,8 +1,9 @@
-"""A loopback OpenAI-compatible chat server for judge tests and benchmarks, with seeded faults.
+"""A loopback OpenAI-compatible chat server for judge and model-adapter tests and benchmarks, with seeded faults.
 
 Each request's fate is fixed by hash(seed, request body, how often that body was seen before), so a
-schedule replays exactly and a retried request can succeed where its first attempt failed. Replies
-carry scores derived from the prompt, so the same question always gets the same answer.
+schedule replays exactly and a retried request can succeed where its first attempt failed. Judge replies
+carry scores derived from the prompt, so the same question always gets the same answer; a model server
+(``answer=``) replies with whatever that function makes of the messages, and keeps every request body.
 
     python tests/judge_server.py --latency 0.2     # serves until killed; prints the port first
 """
@@ -16,7 +17,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -47,6 +48,8 @@ class JudgeServer:
     fault_rate: share of requests that fail, the kind picked from ``faults``.
     malformed: None, "first" (every first-turn request gets unreadable text; repairs succeed) or "always".
     malformed_if: prompts whose first message contains this text always get unreadable text.
+    answer: the reply to a request's messages (a model under test) in place of judge scores; every request
+        body is then kept in ``bodies``, in arrival order.
     """
 
     def __init__(
@@ -62,11 +65,14 @@ class JudgeServer:
         retry_after: str | None = "0",
         malformed: str | None = None,
         malformed_if: str | None = None,
+        answer: Callable[[list[dict[str, Any]]], str] | None = None,
     ) -> None:
         self.keys, self.high, self.seed = tuple(keys), high, seed
         self.fault_rate, self.faults = fault_rate, tuple(faults)
         self.latency_s, self.hang_s, self.retry_after, self.malformed = latency_s, hang_s, retry_after, malformed
         self.malformed_if = malformed_if
+        self.answer = answer
+        self.bodies: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self.total = 0
         self.per_prompt: Counter[str] = Counter()
@@ -99,6 +105,7 @@ class JudgeServer:
         with self._lock:
             self.total = 0
             self.per_prompt.clear()
+            self.bodies.clear()
 
     def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, str], str, float]:
         """(status, extra headers, reply text or error body, seconds to wait first) for one request."""
@@ -108,6 +115,8 @@ class JudgeServer:
             attempt = self.per_prompt[key]
             self.per_prompt[key] += 1
             self.total += 1
+            if self.answer is not None:
+                self.bodies.append(body)
         fault = None
         if _unit(self.seed, key, attempt) < self.fault_rate:
             fault = self.faults[int(_unit(self.seed, key, attempt, "kind") * len(self.faults))]
@@ -125,6 +134,8 @@ class JudgeServer:
         if fault == "500":
             return 500, {}, json.dumps({"error": {"message": "internal error", "type": "server_error"}}), 0.0
         delay = self.hang_s if fault == "timeout" else self.latency_s
+        if self.answer is not None:
+            return 200, {}, self.answer(messages), delay
         if fault == "malformed":
             return 200, {}, MALFORMED_REPLY, delay
         scores = expected_scores(messages[0]["content"], self.keys, self.high)

@@ -154,4 +154,4 @@ def test_a_judge_that_does_not_answer_stops_the_run_before_generation(caption_re
         url = f"http://127.0.0.1:{unused.getsockname()[1]}/v1"
     run = _run_caption_task(caption_release[0], tmp_path, FINEMOTION_JUDGE_MODEL="j", FINEMOTION_JUDGE_BASE_URL=url)
     output = run.stdout + run.stderr
-    assert f"FINEMOTION_JUDGE_BASE_URL={url} does not answer" in output and "Running generate_until requests" not in output
+    assert f"(FINEMOTION_JUDGE_BASE_URL) at {url} does not answer" in output and "Running generate_until requests" not in output
