@@ -28,6 +28,7 @@ from finemotion_eval.metrics.favor_caption import (
     load_sbert,
     score_corpus,
 )
+from finemotion_eval.model_adapters.failures import failure_reason
 from finemotion_eval.notices import survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 from finemotion_eval.settings import env
@@ -52,10 +53,16 @@ def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str
 
 
 def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
-    record = {"video_name": doc["video_name"], "prediction": strip_reasoning(results[0] if results else ""),
-              "caption": doc["caption"], **{k: doc[k] for k in GT_FIELDS}}
-    return {metric: record for metric in (*LLM_FREE_METRICS, "llm_free_n_scored", "llm_free_failures", *GPT_METRICS,
-                                          "gpt_n_scored", "gpt_failures")}
+    output = results[0] if results else ""
+    record = {"task": "favor_caption", "video_name": doc["video_name"], "prediction": strip_reasoning(output),
+              "caption": doc["caption"], "model_failure": failure_reason(output), **{k: doc[k] for k in GT_FIELDS}}
+    return {metric: record for metric in (*LLM_FREE_METRICS, "llm_free_n_scored", "llm_free_failures", "model_failures",
+                                          *GPT_METRICS, "gpt_n_scored", "gpt_failures")}
+
+
+def _answered(records: list[dict]) -> list[dict]:
+    """The captions to score: a video the model gave no caption for is left out (``model_failures``)."""
+    return [r for r in records if not r["model_failure"]]
 
 
 def _key(records: list[dict]) -> tuple:
@@ -63,7 +70,8 @@ def _key(records: list[dict]) -> tuple:
 
 
 def llm_free_scores(records: list[dict]) -> CorpusScores:
-    """Step 1 on every prediction, then step 2 (official mode) over the whole corpus, once per run."""
+    """Step 1 on every answered caption, then step 2 (official mode) over the whole corpus, once per run."""
+    records = _answered(records)
     key = _key(records)
     if key not in _llm_free_runs:
         check_nltk_resources()
@@ -106,8 +114,8 @@ def llm_free_failures(records: list[dict]) -> int:
 
 
 def gpt_run(records: list[dict]) -> JudgeRun | None:
-    """The judge's run over the captions, or None (with a warning) when no judge is configured."""
-    items = [JudgeItem(r["video_name"], r["caption"], r["prediction"]) for r in records]
+    """The judge's run over the answered captions, or None (with a warning) when no judge is configured."""
+    items = [JudgeItem(r["video_name"], r["caption"], r["prediction"]) for r in _answered(records)]
     return judge_once("favor_caption", items, "favor_caption", "favor_caption: no GPT-assisted scores in this run ({reason})")
 
 

@@ -16,6 +16,7 @@ from finemotion_eval.favor_tasks.closed import (  # noqa: F401
     unparseable_count,
 )
 from finemotion_eval.favor_tasks.dataset import CAPTION_CONFIG, doc_to_visual, load_configured_task  # noqa: F401
+from finemotion_eval.model_adapters.failures import failure_count as model_failure_count  # noqa: F401
 from finemotion_eval.prepared import placeholder_docs
 
 as_docs = placeholder_docs(load_configured_task, "AS")

@@ -27,12 +27,14 @@ from finemotion_eval.mabench_tasks.open import (
     mac2026_term,
 )
 from finemotion_eval.mabench_tasks.open import process_results as open_process_results
+from finemotion_eval.model_adapters.failures import failure_count as model_failure_count
 from finemotion_eval.prepared import placeholder_docs
 from finemotion_eval.synth.dataset import load_task as load_synth_task
 
 __all__ = [
     "accuracy_percent", "doc_to_target", "doc_to_text", "doc_to_visual", "judge_failures", "judged_count", "level_1", "level_2",
-    "level_3", "level_average", "mac2026_final_from_terms", "mac2026_term", "open_doc_to_text", "open_process_results",
+    "level_3", "level_average", "mac2026_final_from_terms", "mac2026_term", "model_failure_count", "open_doc_to_text",
+    "open_process_results",
     "process_results", "scored_count", "unparseable_count",
     "cmar_docs", "fmar_docs", "sad_docs", "mad_docs", "mas_docs", "ppr_docs", "madu_docs", "mare_docs",
     "synth_cmar_docs", "synth_fmar_docs", "synth_sad_docs", "synth_mad_docs", "synth_mas_docs", "synth_ppr_docs",

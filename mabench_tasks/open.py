@@ -15,6 +15,7 @@ from finemotion_eval.judges import JudgeItem, JudgeRun, task_scores
 from finemotion_eval.judges.corpus import judge_once
 from finemotion_eval.metrics import strip_reasoning
 from finemotion_eval.metrics.accuracy import mac2026_from_terms, mac2026_open_term
+from finemotion_eval.model_adapters.failures import failure_reason
 from finemotion_eval.notices import notice, survives
 from finemotion_eval.prompts import prompt_files, read_prompt
 
@@ -27,18 +28,22 @@ def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str
 
 
 def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
+    output = results[0] if results else ""
     record = {"qid": doc["qid"], "task": doc["task"], "ground_truth": doc["answer"],
-              "prediction": strip_reasoning(results[0] if results else "")}
-    return {metric: record for metric in ("L1", "L2", "L3", "open_avg", "n_scored", "judge_failures", "mac2026_final")}
+              "prediction": strip_reasoning(output), "model_failure": failure_reason(output)}
+    return {metric: record for metric in ("L1", "L2", "L3", "open_avg", "n_scored", "model_failures", "judge_failures",
+                                          "mac2026_final")}
 
 
 def judged(records: list[dict]) -> JudgeRun | None:
-    """The judge's run over ``records`` (one task); None without reference answers or a configured judge."""
-    scorable = [r for r in records if r["ground_truth"] is not None]
-    if not scorable:
+    """The judge's run over the answered ``records`` (one task); None without reference answers or a judge."""
+    if not any(r["ground_truth"] is not None for r in records):
         notice("MA-Bench: no reference answers for these open questions (the official full file has none): "
                "nothing to judge; export the predictions instead.")
         return None
+    scorable = [r for r in records if r["ground_truth"] is not None and not r["model_failure"]]
+    if not scorable:
+        return None  # the model answered none of them: model_failures says so
     task = scorable[0]["task"]
     items = [JudgeItem(r["qid"], r["ground_truth"], r["prediction"]) for r in scorable]
     unconfigured = f"MA-Bench {task}: not judged ({{reason}}); its scores are NaN"
