@@ -2,21 +2,23 @@
 
 lmms-eval 0.7.3 has no hook for task plugins (``LMMS_EVAL_PLUGINS`` is read after the CLI has built its
 TaskManager). What it does have is the ``lmms_eval.models`` entry-point group, loaded when
-``lmms_eval.models`` is first imported, which its CLI does before building a TaskManager. So our entry
-point, :func:`register`, does three things:
+``lmms_eval.models`` is first imported, which its CLI does before building a TaskManager. We have one entry
+point per model, named after it (``finemotion_openai``...); each returns its model's manifest (the
+supported use of the hook) and, through :func:`install`:
 
-1. returns our model manifests (the supported use of the hook);
-2. wraps ``TaskManager.initialize_tasks`` so every TaskManager built afterwards also indexes our task
+1. wraps ``TaskManager.initialize_tasks`` so every TaskManager built afterwards also indexes our task
    folders, after lmms-eval's own (built-in names keep priority; our tests forbid collisions);
-3. wraps ``evaluator_utils.consolidate_group_results`` for our groups: a metric that exists only to feed a
+2. wraps ``evaluator_utils.consolidate_group_results`` for our groups: a metric that exists only to feed a
    group's score (the MAC 2026 final score's per-task terms) is shown on that group and on no task
    (lmms-eval can aggregate into a group only metrics its tasks report, and prints every metric a task
    reports); and a group that declares ``plain_mean_stderr: true`` in its metadata gets the standard error
    of the plain mean of its tasks, ``sqrt(sum of their squared standard errors) / k``, in place of
-   lmms-eval's pooled one, which assumes a size-weighted mean (docs/usage.md, "Standard errors").
+   lmms-eval's pooled one, which assumes a size-weighted mean (docs/usage.md, "Standard errors");
+3. wraps ``EvaluationTracker.save_results_samples`` so every sample our adapters answered carries its
+   frame provenance in the sample log.
 
 Everything this relies on is checked when it runs; if a future lmms-eval changes it, :func:`register`
-prints an error naming the workaround (``--include_path``) instead of letting our tasks vanish quietly.
+(and so every entry point) prints an error naming the workaround (``--include_path``) instead of letting our tasks vanish quietly.
 The ``lmms-eval tasks list`` subcommand never imports ``lmms_eval.models``, so it needs ``--include_path``.
 """
 
@@ -29,6 +31,8 @@ import math
 import sys
 from importlib.metadata import version
 from pathlib import Path
+
+from finemotion_eval.notices import notice
 
 TESTED_LMMS_EVAL_VERSIONS = ("0.7.3",)
 #: Modules the tested lmms-eval imports that a dependency's later release removed:
@@ -51,10 +55,20 @@ def task_dirs() -> list[str]:
     return [str(Path(importlib.util.find_spec(package).origin).parent) for package in TASK_PACKAGES]
 
 
-def model_manifests() -> list:
+#: Our lmms-eval models: name -> class. Each is also an entry point of its own name (setup.cfg).
+MODELS = {
+    "finemotion_random": "finemotion_eval.model_adapters.random_baseline.RandomBaseline",
+    "finemotion_openai": "finemotion_eval.model_adapters.openai_chat.OpenAIChat",
+    "finemotion_blind": "finemotion_eval.model_adapters.openai_chat.BlindChat",
+    "finemotion_hf": "finemotion_eval.model_adapters.hf_qwen.HFQwenVL",
+    "finemotion_vllm": "finemotion_eval.model_adapters.vllm_offline.VLLMOffline",
+}
+
+
+def model_manifests(names: tuple[str, ...] = tuple(MODELS)) -> list:
     from lmms_eval.models.registry_v2 import ModelManifest
 
-    return [ModelManifest(model_id="finemotion_random", simple_class_path="finemotion_eval.model_adapters.random_baseline.RandomBaseline")]
+    return [ModelManifest(model_id=name, simple_class_path=MODELS[name]) for name in names]
 
 
 def _with_our_task_dirs(include_path) -> list[str]:
@@ -174,21 +188,42 @@ def install_group_results() -> None:
         evaluator.consolidate_group_results = evaluator_utils.consolidate_group_results
 
 
-def register() -> list:
-    """Entry point of the ``lmms_eval.models`` group: our models, plus our tasks as a side effect."""
+def install_sample_provenance() -> None:
+    """Wrap ``EvaluationTracker.save_results_samples`` so each sample one of our adapters answered carries
+    what it was shown (``finemotion_provenance``: frames, sizes, decoder, prompt hash). Idempotent."""
+    from finemotion_eval.model_adapters import provenance
+
+    try:
+        from lmms_eval.loggers.evaluation_tracker import EvaluationTracker
+    except ImportError as err:
+        raise PluginIncompatibleError(f"lmms_eval.loggers.evaluation_tracker.EvaluationTracker is gone ({err})") from err
+
+    def make_wrapper(original):
+        def save_results_samples(self, task_name, samples, *args, **kwargs):
+            for sample in samples:
+                entry = provenance.lookup(task_name, sample.get("doc_id", -1)) if isinstance(sample, dict) else None
+                if entry is not None:
+                    sample["finemotion_provenance"] = entry
+            return original(self, task_name, samples, *args, **kwargs)
+
+        return save_results_samples
+
+    _wrap_once(EvaluationTracker, "save_results_samples", make_wrapper)
+
+
+def install() -> None:
+    """Make our tasks visible to every TaskManager and patch what our groups and sample logs need; once."""
     installed = version("lmms_eval")
     if installed not in TESTED_LMMS_EVAL_VERSIONS:
-        print(
-            f"finemotion: lmms-eval {installed} is untested (tested: {', '.join(TESTED_LMMS_EVAL_VERSIONS)}); "
-            "if mabench_* tasks are missing, pass --include_path \"$(finemotion tasks-dir)\".",
-            file=sys.stderr,
-        )
+        notice(f"lmms-eval {installed} is untested (tested: {', '.join(TESTED_LMMS_EVAL_VERSIONS)}); "
+               "if mabench_* tasks are missing, pass --include_path \"$(finemotion tasks-dir)\".")
     for problem in broken_dependencies():
         # lmms-eval silences warnings and exits 0 after a failed evaluation: say it where it shows.
-        print(f"finemotion: ERROR: {problem}", file=sys.stderr)
+        notice(f"ERROR: {problem}")
     try:
         install_task_dirs()
         install_group_results()
+        install_sample_provenance()
     except PluginIncompatibleError as err:
         # lmms-eval downgrades exceptions from entry points to a warning; say plainly what broke.
         print(
@@ -197,4 +232,26 @@ def register() -> list:
             file=sys.stderr,
         )
         raise
+
+
+def register() -> list:
+    """Every model of ours, with our tasks installed as a side effect (for Python callers)."""
+    install()
     return model_manifests()
+
+
+def _entry_point(name: str):
+    def manifest() -> list:
+        install()
+        return model_manifests((name,))
+
+    manifest.__doc__ = f"Entry point ``{name}`` of the ``lmms_eval.models`` group; also installs our tasks."
+    return manifest
+
+
+# One entry point per model, each under the model's name (setup.cfg lists them; a test keeps the two equal).
+finemotion_random = _entry_point("finemotion_random")
+finemotion_openai = _entry_point("finemotion_openai")
+finemotion_blind = _entry_point("finemotion_blind")
+finemotion_hf = _entry_point("finemotion_hf")
+finemotion_vllm = _entry_point("finemotion_vllm")

@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FINEMOTION_JUDGE_MAX_REQUESTS", "no limit", "judges.config",
             "the most requests one judged task may send, retries and repairs included"),
     Setting("FINEMOTION_JUDGE_CACHE", "`<cache root>/judge_cache.sqlite`", "judges.reports", "the judge reply cache"),
+    Setting("FINEMOTION_RESPONSE_CACHE", "`<cache root>/model_responses.sqlite`", "model_adapters.openai_chat",
+            "the answers of `finemotion_openai`/`finemotion_blind`, kept as they arrive so a killed run resumes"),
     Setting("FINEMOTION_JUDGE_REPORTS", "`<cache root>/judge_reports/`", "judges.reports",
             "where per-item judge reports are written"),
 )

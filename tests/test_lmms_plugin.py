@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from finemotion_eval import lmms_plugin
 from finemotion_eval.lmms_plugin import PluginIncompatibleError, install_task_dirs, register, task_dirs
 
 CLOSED_TASKS = ["mabench_cmar", "mabench_fmar", "mabench_sad", "mabench_mad", "mabench_mas", "mabench_ppr"]
@@ -57,7 +58,7 @@ def test_register_returns_models_and_is_idempotent():
     wrapped = TaskManager.initialize_tasks
     register()
     assert TaskManager.initialize_tasks is wrapped
-    assert [m.model_id for m in manifests] == ["finemotion_random"]
+    assert [m.model_id for m in manifests] == list(lmms_plugin.MODELS)
     assert all(Path(d).is_dir() for d in task_dirs())
 
 
@@ -74,7 +75,6 @@ def test_incompatible_lmms_eval_fails_loudly(monkeypatch, capsys):
 
 
 def test_a_dependency_release_that_breaks_lmms_eval_is_named_with_its_fix(monkeypatch, capsys):
-    from finemotion_eval import lmms_plugin
 
     # As filelock 4 did to lmms-eval 0.7.3: an installed release without a module lmms-eval imports.
     missing = (("filelock._no_such_module", "filelock", "pip install 'filelock<4'"),)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from finemotion_eval.lmms_plugin import MODELS
+
 ROOT = "finemotion_eval"
 #: Folders of the repository that are not part of the library.
 NOT_PACKAGED = {"tests", "bench", "scripts", "docs", "build", "dist"}
@@ -67,7 +69,10 @@ def test_wheel_has_one_top_level_name_and_every_file(wheel):
     assert any(name.endswith("mabench_tasks/_default_template_yaml") for name in names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "finemotion = finemotion_eval.cli:main" in entry_points
-    assert "finemotion = finemotion_eval.lmms_plugin:register" in entry_points
+    # One lmms_eval.models entry point per model, under the model's name.
+    models = entry_points.split("[lmms_eval.models]")[1].split("[")[0]
+    assert {line.split(" = ")[0] for line in models.split("\n") if " = " in line} == set(MODELS)
+    assert all(f"{name} = finemotion_eval.lmms_plugin:{name}" in models for name in MODELS)
 
 
 def test_wheel_imports_every_module_from_a_throwaway_venv_run_in_the_repo(wheel, tmp_path):
