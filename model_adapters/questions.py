@@ -9,7 +9,7 @@ from typing import Any
 from finemotion_eval.video_io import SamplingProtocol
 from finemotion_eval.video_io.sampling import DEFAULT_PROTOCOL
 
-__all__ = ["Question", "protocol_of_task", "questions_of", "sampling_of"]
+__all__ = ["Question", "protocol_of_request", "questions_of", "sampling_of"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,10 @@ class Question:
         return f"{self.task}#{self.doc_id}"
 
 
-def protocol_of_task(task: Any) -> SamplingProtocol:
-    """The frame protocol a task declares in its YAML (``metadata: {frames: SPEC}``), else the starter kit's."""
-    metadata = getattr(getattr(task, "config", None), "metadata", None) or {}
+def protocol_of_request(request: Any) -> SamplingProtocol:
+    """The frame protocol the request's task declares in its YAML (``metadata: {frames: SPEC}``, which lmms-eval
+    copies into every request's metadata), else the starter kit's."""
+    metadata = getattr(request, "metadata", None)
     spec = metadata.get("frames") if isinstance(metadata, Mapping) else None
     return SamplingProtocol.parse(spec) if spec else DEFAULT_PROTOCOL
 
@@ -46,7 +47,7 @@ def questions_of(requests: Sequence[Any], task_dict: Mapping[str, Any], frames: 
             raise TypeError(f"{request.task_name}: only generate_until tasks with (prompt, gen_kwargs, doc_to_visual, "
                             "doc_id, task, split) arguments are supported (chat-message tasks are not)")
         prompt, gen_kwargs, doc_to_visual, doc_id, task, split = args
-        protocol = frames or protocol_of_task(task_dict[task])
+        protocol = frames or protocol_of_request(request)
         try:
             visuals = doc_to_visual(task_dict[task][split][doc_id]) or []
         except Exception as err:  # noqa: BLE001 - a missing clip fails its question, never the run

@@ -1,6 +1,7 @@
 """FAVOR-Bench close-ended: the official judge, the fixed denominators, the release layouts, lmms-eval."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from finemotion_eval.favor_tasks.closed import doc_to_text_official
 from finemotion_eval.favor_tasks.dataset import FavorFormatError, load_prepared, load_release
 from finemotion_eval.metrics.favor_mcqa import FAVOR_TASKS, OFFICIAL_DENOMINATORS, favor_judge, official_accuracy
 from finemotion_eval.model_adapters.random_choice import random_answer
+from finemotion_eval.video_io import SamplingProtocol, probe
 
 BIN = Path(sys.executable).parent
 OPTIONS = ["Walks forward", "Walks forward quickly", "Turns left", "Sits down", "Stands up"]
@@ -168,3 +170,32 @@ def test_random_baseline_draws_from_each_protocols_answers(favor_prepared, tmp_p
                            doc["options"]["ABCDE".index(response)] == doc["answer"])
         metric = "acc_actual_counts" if protocol == "official" else "accuracy"
         assert results[name][f"{metric},none"] == pytest.approx(100 * sum(correct) / len(correct))
+
+
+def test_adapters_show_the_official_frames_and_unanswered_questions_make_acc_official_nan(favor_prepared, tmp_path):
+    from judge_server import JudgeServer
+
+    env = {**os.environ, "FINEMOTION_FAVOR_DIR": str(favor_prepared / "prepared")}
+    # Half the requests fail for good (no retries): the official fixed-denominator accuracy cannot be computed.
+    with JudgeServer(answer=lambda messages: OPTIONS[0], fault_rate=0.5, faults=("500",), seed=1) as server:
+        results = evaluate(["--model", "finemotion_openai", "--model_args",
+                            f"model=m,base_url={server.url},cache={tmp_path / 'c.sqlite'},max_retries=0",
+                            "--tasks", "favor_as", "--batch_size", "1"], tmp_path / "out", env)["results"]["favor_as"]
+        images = [sum(part["type"] == "image_url" for part in body["messages"][0]["content"]) for body in server.bodies]
+    samples = [json.loads(line) for line in next((tmp_path / "out").rglob("*samples_favor_as.jsonl")).read_text().splitlines()]
+    failed = [s for s in samples if s["model_failures"]["model_failure"]]
+    answered = [s for s in samples if not s["model_failures"]["model_failure"]]
+    assert failed and answered and results["model_failures,none"] == len(failed)
+    assert math.isnan(results["acc_official,none"]) and results["n_scored,none"] == len(answered)
+    assert results["acc_actual_counts,none"] == pytest.approx(
+        100 * sum(favor_judge(OPTIONS[0], s["target"], OPTIONS) for s in answered) / len(answered))
+    for sample in answered:  # qwen-vl-utils at 1 fps with 360*420 pixels, as the official inference script
+        provenance = sample["finemotion_provenance"]
+        assert provenance["protocol"] == "qwen:fps=1.0:max_pixels=151200"
+        clip = probe(provenance["video"])
+        protocol = SamplingProtocol.parse(provenance["protocol"])
+        indices = protocol.indices(clip.num_frames, clip.fps)
+        assert provenance["indices"] == indices
+        height, width = protocol.frame_size(clip.height, clip.width, len(indices))
+        assert provenance["sent_size"] == [width, height]
+    assert set(images) == {len(answered[0]["finemotion_provenance"]["indices"])}

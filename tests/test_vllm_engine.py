@@ -145,3 +145,64 @@ def test_vllm_engine_batch_equals_single_greedy(tmp_path):
     assert len(sampled) == 1 and {k: sampled[0][k] for k in ("max_tokens", "temperature", "top_p")} == {
         "max_tokens": 3, "temperature": 0.7, "top_p": 0.5}
     assert len(sampled[0]["token_ids"]) <= 3
+
+
+# What cannot run here is vLLM's engine on video (its Qwen-VL code needs torchvision): this stand-in for the
+# `vllm` package takes its place at `LLM.generate`, records what finemotion_vllm hands it, and answers "A".
+VLLM_STAND_IN = '''
+import json, os
+from transformers import AutoTokenizer
+
+class SamplingParams:
+    def __init__(self, **fields):
+        self.fields = fields
+
+class LLM:
+    def __init__(self, model, **engine_args):
+        self.engine_args, self.tokenizer = engine_args, AutoTokenizer.from_pretrained(model)
+
+    def get_tokenizer(self):
+        return self.tokenizer
+
+    def generate(self, inputs, params, use_tqdm=False):
+        seen = [{"prompt": i["prompt"], "shape": list(i["multi_modal_data"]["video"][0].shape),
+                 "metadata": i["multi_modal_data"]["video"][1], "mm_processor_kwargs": i["mm_processor_kwargs"],
+                 "sampling": p.fields} for i, p in zip(inputs, params)]
+        with open(os.environ["VLLM_STAND_IN_LOG"], "w") as log:
+            json.dump({"engine_args": self.engine_args, "inputs": seen}, log)
+        return [type("Result", (), {"outputs": [type("Completion", (), {"text": "A"})()]})() for _ in inputs]
+'''
+
+
+def test_finemotion_vllm_in_lmms_eval_hands_vllm_our_frames_and_their_metadata(tmp_path):
+    from lmms_results import evaluate
+    from tiny_qwen_vl import build_tiny_qwen_vl
+
+    from finemotion_eval.synth.dataset import build
+    from finemotion_eval.video_io import SamplingProtocol, read_frames
+
+    (tmp_path / "stand_in" / "vllm").mkdir(parents=True)
+    (tmp_path / "stand_in" / "vllm" / "__init__.py").write_text(VLLM_STAND_IN)
+    model = build_tiny_qwen_vl("qwen2_5_vl", tmp_path / "model")
+    build(tmp_path / "synth", clips=24, seed=5, size=(96, 112), progress=False)
+    log = tmp_path / "vllm_inputs.json"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "stand_in"), "VLLM_STAND_IN_LOG": str(log),
+           "FINEMOTION_MABENCH_SYNTH_DIR": str(tmp_path / "synth"), "HF_HUB_OFFLINE": "1"}
+    results = evaluate(["--model", "finemotion_vllm", "--model_args", f"pretrained={model},tensor_parallel_size=1",
+                        "--tasks", "mabench_synth_cmar", "--batch_size", "1"], tmp_path / "out", env)["results"]
+    seen = json.loads(log.read_text())
+    assert seen["engine_args"]["limit_mm_per_prompt"] == {"video": 1} and seen["engine_args"]["tensor_parallel_size"] == 1
+    samples = [json.loads(line) for line in next((tmp_path / "out").rglob("*samples_mabench_synth_cmar.jsonl")).open()]
+    assert len(seen["inputs"]) == len(samples) == results["mabench_synth_cmar"]["n_scored,none"]
+    protocol = SamplingProtocol.parse("starter_kit")
+    for sample, given in zip(sorted(samples, key=lambda s: s["doc_id"]), seen["inputs"]):
+        clip = read_frames(sample["finemotion_provenance"]["video"], protocol)
+        assert given["shape"] == list(clip.frames.shape)  # the starter kit's 8 frames at their decoded size
+        assert given["metadata"] == {"fps": clip.info.fps, "frames_indices": list(clip.indices),
+                                     "total_num_frames": clip.info.num_frames, "duration": clip.info.duration,
+                                     "video_backend": clip.backend}
+        assert given["mm_processor_kwargs"] == {"do_sample_frames": False}
+        assert sample["input"] in given["prompt"] and given["prompt"].endswith("<|im_start|>assistant\n")
+        assert given["sampling"] == {"max_tokens": 2048, "temperature": 0.0, "top_p": 1.0, "stop": None}
+        assert sample["finemotion_provenance"]["indices"] == list(clip.indices)
+    assert results["mabench_synth_cmar"]["model_failures,none"] == 0
