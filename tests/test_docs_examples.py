@@ -25,6 +25,7 @@ _BLOCK = re.compile(r"^```(python|bash)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 #: Output a page's prose quotes, checked against what its example prints.
 QUOTED_OUTPUT = {
+    "models.md": ["[0, 50, 99, 149]\n(420, 336)\n[0, 7, 14, 21, 28, 35, 42, 49] (1296, 1080)"],
     "favor_caption.md": ["verbatim reference       mean 0.73   per video 0.67 0.64 0.87",
                          "paraphrase               mean 0.72   per video 0.78 0.69 0.68",
                          "another video's caption  mean 0.47", "empty                    mean 0.02"],

@@ -221,3 +221,21 @@ def test_frames_are_sent_at_the_protocol_size(tmp_path):
     assert small.shape == (2, 14, 28, 3) and resized(frames, (30, 40)) is frames
     (url,) = jpeg_data_urls(small[:1], 90)
     assert Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).size == (28, 14)
+
+
+def test_video_url_mode_sends_the_clip_itself(synth, tmp_path):
+    with JudgeServer(answer=model_reply) as server:
+        done = run(["--model", "finemotion_openai", "--model_args", model_args(server, tmp_path / "c.sqlite", mode="video_url"),
+                    "--tasks", "mabench_synth_cmar"], synth, tmp_path / "out")
+        bodies = list(server.bodies)
+    assert done.returncode == 0, done.stderr[-3000:]
+    samples = [json.loads(line) for line in next((tmp_path / "out").rglob("*samples_mabench_synth_cmar.jsonl")).open()]
+    sent = set()
+    for body in bodies:
+        (video,) = [part["video_url"]["url"] for part in body["messages"][0]["content"] if part["type"] == "video_url"]
+        assert not images_of(body) and video.startswith("data:video/mp4;base64,")
+        sent.add(base64.b64decode(video.split(",", 1)[1]))
+    for sample in samples:
+        provenance = sample["finemotion_provenance"]
+        assert provenance["mode"] == "video_url" and provenance["protocol"] == "decoded by the server"
+        assert Path(provenance["video"]).read_bytes() in sent
