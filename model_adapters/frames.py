@@ -23,20 +23,23 @@ def decode_ahead(
 ) -> Iterator[tuple[Q, SampledFrames | Exception]]:
     """``(item, frames)`` for every ``(item, clip path, protocol)``, decoded in parallel, one pool per protocol.
 
+    Each clip is decoded once per protocol however many items ask for it (MA-Bench asks six closed questions
+    of every clip); its items come out together, sharing the frames, which they must not modify.
     ``workers=0`` decodes each clip in this process when it is reached (no decoding ahead); None uses every
-    core. A clip that fails to decode yields its exception in place of frames: it fails its item, not the run.
+    core. A clip that fails to decode yields its exception in place of frames: it fails its items, not the run.
     """
-    by_protocol: dict[SamplingProtocol, list[tuple[Q, str]]] = {}
+    by_protocol: dict[SamplingProtocol, dict[str, list[Q]]] = {}
     for item, path, protocol in items:
-        by_protocol.setdefault(protocol, []).append((item, path))
-    for protocol, group in by_protocol.items():
+        by_protocol.setdefault(protocol, {}).setdefault(path, []).append(item)
+    for protocol, clips in by_protocol.items():
         if workers == 0:
-            for item, path in group:
-                yield item, _read_or_error(path, protocol)
-            continue
-        decoded = prefetch_frames((path for _, path in group), protocol, workers=workers)
-        for (item, _), (_, frames) in zip(group, decoded):
-            yield item, frames
+            decoded: Iterable[tuple[str, SampledFrames | Exception]] = (
+                (path, _read_or_error(path, protocol)) for path in clips)
+        else:
+            decoded = prefetch_frames(clips, protocol, workers=workers)
+        for path, frames in decoded:
+            for item in clips[path]:
+                yield item, frames
 
 
 def _read_or_error(path: str, protocol: SamplingProtocol) -> SampledFrames | Exception:

@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -141,17 +142,21 @@ class OpenAIChat(lmms):
         outputs: list[str | None] = [None] * len(questions)
         keys: dict[int, str] = {}
         to_ask: list[int] = []
+        clip_hashes: dict[str, str] = {}  # a clip asked several questions is hashed once
         for i, question in enumerate(questions):
             if question.error is None and len(question.videos) > 1:
                 question = questions[i] = _failed(question, f"{len(question.videos)} clips; one per question is supported")
             if question.error is not None:
                 outputs[i] = failed_output(question.error)
                 continue
-            try:
-                video_hash = file_sha256(Path(question.videos[0])) if question.videos and self.mode != "text_only" else None
-            except OSError as err:
-                outputs[i] = failed_output(f"{type(err).__name__}: {err}")
-                continue
+            video_hash = None
+            if question.videos and self.mode != "text_only":
+                try:
+                    video_hash = clip_hashes.get(question.videos[0]) or file_sha256(Path(question.videos[0]))
+                except OSError as err:
+                    outputs[i] = failed_output(f"{type(err).__name__}: {err}")
+                    continue
+                clip_hashes[question.videos[0]] = video_hash
             keys[i] = self._key(question, video_hash)
             cached = cache.get(keys[i])
             if cached is not None:
@@ -170,24 +175,24 @@ class OpenAIChat(lmms):
                 await client.aclose()
         return [output if output is not None else failed_output("no answer was produced") for output in outputs]
 
-    async def _ask_all(self, questions, to_ask, keys, outputs, client, cache) -> None:
+    def _visuals(self, questions: list[Question], to_ask: list[int]) -> Iterator[tuple[int, SampledFrames | Exception | None]]:
+        """Each question to ask with its decoded clip (``frames`` mode), or with None when there is nothing to decode."""
+        to_decode = [i for i in to_ask if self.mode == "frames" and questions[i].videos]
+        undecoded = set(to_ask) - set(to_decode)
+        yield from ((i, None) for i in to_ask if i in undecoded)
+        yield from decode_ahead([(i, questions[i].videos[0], questions[i].protocol) for i in to_decode], self.decode_workers)
+
+    async def _ask_all(self, questions: list[Question], to_ask: list[int], keys: dict[int, str],
+                       outputs: list[str | None], client: ChatClient, cache: ReplyCache) -> None:
         loop = asyncio.get_running_loop()
         # Decoded clips wait here for a request slot; the bound keeps decoded frames from piling up in memory.
         ready: asyncio.Queue = asyncio.Queue(maxsize=2 * self.config.concurrency)
         progress = tqdm(total=len(to_ask), desc=self.adapter, disable=len(to_ask) < 20, file=sys.stderr)
 
-        def produce() -> None:  # in a thread: the pool's iterator blocks
+        def produce() -> None:  # in a thread: the decoding pool's iterator blocks
             try:
-                if self.mode == "frames":
-                    items = [(i, questions[i].videos[0], questions[i].protocol) for i in to_ask if questions[i].videos]
-                    for i in to_ask:
-                        if not questions[i].videos:
-                            asyncio.run_coroutine_threadsafe(ready.put((i, None)), loop).result()
-                    for i, clip in decode_ahead(items, self.decode_workers):
-                        asyncio.run_coroutine_threadsafe(ready.put((i, clip)), loop).result()
-                else:
-                    for i in to_ask:
-                        asyncio.run_coroutine_threadsafe(ready.put((i, None)), loop).result()
+                for item in self._visuals(questions, to_ask):
+                    asyncio.run_coroutine_threadsafe(ready.put(item), loop).result()
             finally:
                 asyncio.run_coroutine_threadsafe(ready.put(_DONE), loop).result()
 
