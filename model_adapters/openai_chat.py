@@ -108,14 +108,14 @@ class OpenAIChat(lmms):
         # Before any generation: an endpoint that is not there fails the run now, not after the decoding.
         if self.base_url:
             check_reachable(self.base_url, self.config.timeout_s, f"{self.adapter}: the model endpoint")
-        cache_path = None if str(cache).lower() == "off" else Path(cache) if cache else default_response_cache()
-        self.cache_path = cache_path
-        self.usage = JudgeUsage()
+        self.cache_path = None if str(cache).lower() == "off" else Path(cache) if cache else default_response_cache()
+        self.usage = JudgeUsage()  # of the last generate_until call
 
     # -- lmms-eval interface -------------------------------------------------------------------------------
 
     def generate_until(self, requests: list[Instance]) -> list[str]:
         questions = questions_of(requests, self.task_dict, self.frames)
+        self.usage = JudgeUsage()
         with ReplyCache(self.cache_path) as cache:
             outputs = asyncio.run(self._answer_all(questions, cache))
         self._report(questions, outputs)

@@ -48,6 +48,7 @@ class JudgeServer:
     fault_rate: share of requests that fail, the kind picked from ``faults``.
     malformed: None, "first" (every first-turn request gets unreadable text; repairs succeed) or "always".
     malformed_if: prompts whose first message contains this text always get unreadable text.
+    fail_if: requests whose first message contains this text always get HTTP 500.
     answer: the reply to a request's messages (a model under test) in place of judge scores; every request
         body is then kept in ``bodies``, in arrival order.
     """
@@ -65,12 +66,13 @@ class JudgeServer:
         retry_after: str | None = "0",
         malformed: str | None = None,
         malformed_if: str | None = None,
+        fail_if: str | None = None,
         answer: Callable[[list[dict[str, Any]]], str] | None = None,
     ) -> None:
         self.keys, self.high, self.seed = tuple(keys), high, seed
         self.fault_rate, self.faults = fault_rate, tuple(faults)
         self.latency_s, self.hang_s, self.retry_after, self.malformed = latency_s, hang_s, retry_after, malformed
-        self.malformed_if = malformed_if
+        self.malformed_if, self.fail_if = malformed_if, fail_if
         self.answer = answer
         self.bodies: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -120,6 +122,8 @@ class JudgeServer:
         fault = None
         if _unit(self.seed, key, attempt) < self.fault_rate:
             fault = self.faults[int(_unit(self.seed, key, attempt, "kind") * len(self.faults))]
+        if self.fail_if is not None and self.fail_if in str(messages[0].get("content", "")):
+            fault = "500"
         first_turn = len(messages) == 1
         marked = self.malformed_if is not None and self.malformed_if in str(messages[0].get("content", ""))
         if marked or self.malformed == "always" or (self.malformed == "first" and first_turn):
