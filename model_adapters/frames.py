@@ -49,12 +49,12 @@ def _read_or_error(path: str, protocol: SamplingProtocol) -> SampledFrames | Exc
         return err
 
 
-def resized(frames: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``frames`` (N, H, W, 3) resized to ``size`` = (height, width) with PIL's bicubic filter; as is when equal."""
+def resized(frames: np.ndarray, size: tuple[int, int], resample: int = Image.BICUBIC) -> np.ndarray:
+    """``frames`` (N, H, W, 3) resized to ``size`` = (height, width) with a PIL filter (bicubic); as is when equal."""
     height, width = size
     if frames.shape[1:3] == (height, width):
         return frames
-    return np.stack([np.asarray(Image.fromarray(frame).resize((width, height), Image.BICUBIC)) for frame in frames])
+    return np.stack([np.asarray(Image.fromarray(frame).resize((width, height), resample)) for frame in frames])
 
 
 def jpeg_data_urls(frames: Iterable[np.ndarray], quality: int) -> list[str]:

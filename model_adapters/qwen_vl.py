@@ -229,15 +229,9 @@ def resize_frames(frames: np.ndarray, size: tuple[int, int], resample: int = 3) 
 
     Frames already of that size are returned unchanged (PIL would copy them unchanged too).
     """
-    from PIL import Image
+    from finemotion_eval.model_adapters.frames import resized
 
-    frames = _check_frames(frames)
-    height, width = size
-    if frames.shape[1:3] == (height, width):
-        return frames
-    return np.stack(
-        [np.asarray(Image.fromarray(frame).resize((width, height), resample=resample)) for frame in frames]
-    )
+    return resized(_check_frames(frames), size, resample)
 
 
 def normalize_frames(frames: np.ndarray, settings: QwenVLSettings, size: tuple[int, int] | None = None) -> np.ndarray:
