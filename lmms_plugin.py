@@ -17,8 +17,9 @@ supported use of the hook) and, through :func:`install`:
 3. wraps ``EvaluationTracker.save_results_samples`` so every sample our adapters answered carries its
    frame provenance in the sample log.
 
-Everything this relies on is checked when it runs; if a future lmms-eval changes it, :func:`register`
-(and so every entry point) prints an error naming the workaround (``--include_path``) instead of letting our tasks vanish quietly.
+Everything this relies on is checked when it runs; if a future lmms-eval changes it, :func:`install` (so
+every entry point) prints an error naming the workaround (``--include_path``) instead of letting our tasks
+vanish quietly.
 The ``lmms-eval tasks list`` subcommand never imports ``lmms_eval.models``, so it needs ``--include_path``.
 """
 
