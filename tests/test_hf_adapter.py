@@ -77,3 +77,16 @@ def test_two_data_parallel_processes_give_the_answers_of_one(one_process, tiny_m
     assert "finemotion_hf rank 0: 3 requests" in run.stderr and "finemotion_hf rank 1: 3 requests" in run.stderr
     assert {i: s["filtered_resps"] for i, s in two.items()} == {i: s["filtered_resps"] for i, s in one_process.items()}
     assert all(s["finemotion_provenance"]["indices"] == one_process[i]["finemotion_provenance"]["indices"] for i, s in two.items())
+
+
+def test_qwen3_vl_answers_with_its_timestamped_prompt(synth, tmp_path):
+    model = build_tiny_qwen_vl("qwen3_vl", tmp_path / "qwen3_vl")
+    lmms_eval([sys.executable, "-m", "lmms_eval"], model, synth, tmp_path / "out")
+    generator = QwenVLGenerator(model, device="cpu")
+    for sample in samples(tmp_path / "out").values():
+        provenance = sample["finemotion_provenance"]
+        clip = read_frames(provenance["video"], SamplingProtocol.parse(provenance["protocol"]))
+        width, height = provenance["sent_size"]
+        (expected,) = generator.generate([VideoQuery(sample["input"], clip.frames, clip.timestamps, (height, width))],
+                                         max_new_tokens=MAX_NEW_TOKENS)
+        assert sample["filtered_resps"] == expected
