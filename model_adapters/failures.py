@@ -26,7 +26,7 @@ def failure_reason(output: str) -> str | None:
     if output.startswith(_OURS) and output.endswith("]"):
         return output[len(_OURS) : -1]
     if output.startswith(_LMMS_EVAL):
-        return output.strip("[]")
+        return output  # "[LMMS_EVAL_REQUEST_FAILED after N retries] <error>" says it all
     return None
 
 
