@@ -2,12 +2,13 @@
 
 Our reader decodes the frames (the task's protocol, or ``frames=SPEC``), and vLLM gets them as the video
 input with the metadata Qwen3-VL needs for its timestamps (the clip's fps, the sampled frame indices, its
-frame count), so vLLM samples nothing itself (``do_sample_frames: False``). All requests go to one
-``LLM.generate`` call, which batches them. ``import vllm`` happens only when this model is built.
+frame count), so vLLM samples nothing itself (``do_sample_frames: False``). Requests go to ``LLM.generate``
+in chunks, which vLLM batches. ``import vllm`` happens only when this model is built.
 
 model_args: ``pretrained`` (required), ``frames`` (a sampling spec), ``tensor_parallel_size`` (1),
-``max_model_len``, ``gpu_memory_utilization`` (0.9), ``dtype`` ("auto"), ``decode_workers``; any other
-``vllm.LLM`` argument can be given as ``llm_<name>=value``.
+``max_model_len``, ``gpu_memory_utilization`` (0.9), ``dtype`` ("auto"), ``decode_workers``, ``chunk_size``
+(questions per ``LLM.generate`` call, 256: bounds the decoded frames held at once); any other ``vllm.LLM``
+argument can be given as ``llm_<name>=value``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from lmms_eval.api.instance import Instance
 from lmms_eval.api.model import lmms
 
@@ -41,6 +43,7 @@ class VLLMOffline(lmms):
         gpu_memory_utilization: float = 0.9,
         dtype: str = "auto",
         decode_workers: int | None = None,
+        chunk_size: int = 256,
         **kwargs: Any,
     ) -> None:
         super().__init__()
@@ -49,6 +52,7 @@ class VLLMOffline(lmms):
         self.pretrained = str(pretrained)
         self.frames = SamplingProtocol.parse(str(frames)) if frames else None
         self.decode_workers = int(decode_workers) if decode_workers else None
+        self.chunk_size = max(1, int(chunk_size))
         llm_args = {key[len("llm_"):]: value for key, value in kwargs.items() if key.startswith("llm_")}
         if max_model_len:
             llm_args["max_model_len"] = int(max_model_len)
@@ -58,33 +62,43 @@ class VLLMOffline(lmms):
     def generate_until(self, requests: list[Instance]) -> list[str]:
         questions = questions_of(requests, self.task_dict, self.frames)
         outputs: list[str | None] = [None] * len(questions)
-        inputs: dict[int, dict[str, Any]] = {}
-        records: dict[int, dict[str, Any]] = {}
+        pending: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}  # index -> (engine input, provenance)
         for i, question in enumerate(questions):
             if question.error is not None or len(question.videos) > 1:
                 outputs[i] = failed_output(question.error or "one clip per question is supported")
             elif not question.videos:
-                inputs[i] = engine_input(self.engine.chat_prompt(question.prompt, False))
-                records[i] = self._record(question)
+                pending[i] = engine_input(self.engine.chat_prompt(question.prompt, False)), self._record(question)
         clips = [(i, q.videos[0], q.protocol) for i, q in enumerate(questions) if outputs[i] is None and q.videos]
+        shown: tuple[Any, np.ndarray | None] = (None, None)  # (clip, its resized frames): a clip's questions share them
         for i, clip in decode_ahead(clips, self.decode_workers):
             if isinstance(clip, Exception):
                 outputs[i] = failed_output(f"{type(clip).__name__}: {clip}")
                 continue
             question = questions[i]
             size = question.protocol.frame_size(clip.info.height, clip.info.width, len(clip.indices))
+            if shown[0] is not clip:  # decode_ahead gives a clip's questions one after another
+                shown = (clip, resized(clip.frames, size))
             metadata = video_metadata(clip.info.fps, clip.indices, clip.info.num_frames, clip.info.duration, clip.backend)
-            inputs[i] = engine_input(self.engine.chat_prompt(question.prompt, True), resized(clip.frames, size), metadata)
-            records[i] = {**self._record(question), **frame_provenance(clip, question.protocol, size)}
-        order = sorted(inputs)
-        generated = self.engine.generate([inputs[i] for i in order], [sampling_of(questions[i].gen_kwargs) for i in order])
-        for i, text in zip(order, generated):
-            outputs[i] = text
-            provenance.record(questions[i].task, questions[i].doc_id, records[i])
+            pending[i] = (engine_input(self.engine.chat_prompt(question.prompt, True), shown[1], metadata),
+                          {**self._record(question), **frame_provenance(clip, question.protocol, size)})
+            if len(pending) >= self.chunk_size:  # bounded memory: decoded frames wait for at most one chunk
+                self._generate(questions, pending, outputs)
+        self._generate(questions, pending, outputs)
         failed = sum(failure_reason(o) is not None for o in outputs if o is not None)
-        print(f"finemotion: {self.adapter} ({self.pretrained}): {len(questions)} requests, {len(order)} generated, "
-              f"{failed} failed", file=sys.stderr, flush=True)
+        print(f"finemotion: {self.adapter} ({self.pretrained}): {len(questions)} requests, {failed} failed",
+              file=sys.stderr, flush=True)
         return [o if o is not None else failed_output("no answer was produced") for o in outputs]
+
+    def _generate(self, questions: list[Question], pending: dict[int, tuple[dict, dict]], outputs: list[str | None]) -> None:
+        """One ``LLM.generate`` call for the pending questions (vLLM batches them), then forget their frames."""
+        order = sorted(pending)
+        if not order:
+            return
+        texts = self.engine.generate([pending[i][0] for i in order], [sampling_of(questions[i].gen_kwargs) for i in order])
+        for i, text in zip(order, texts):
+            outputs[i] = text
+            provenance.record(questions[i].task, questions[i].doc_id, pending[i][1])
+        pending.clear()
 
     def _record(self, question: Question) -> dict[str, Any]:
         mode = "frames" if question.videos else "text_only"
