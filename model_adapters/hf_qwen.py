@@ -87,23 +87,24 @@ class HFQwenVL(lmms):
         progress = tqdm(total=len(questions), desc=self.adapter, disable=self._rank != 0 or len(questions) < 20,
                         file=sys.stderr)
         batch: list[tuple[int, VideoQuery, dict[str, Any]]] = []
+
+        def flush() -> None:
+            if batch:
+                self._answer(questions, batch, outputs)
+                progress.update(len(batch))
+                batch.clear()
+
         for i, prepared in self._prepared(questions):
-            if isinstance(prepared, str):
+            if isinstance(prepared, str):  # a failure marker: nothing to generate
                 outputs[i] = prepared
                 progress.update()
                 continue
             if batch and sampling_of(questions[i].gen_kwargs) != sampling_of(questions[batch[0][0]].gen_kwargs):
-                self._answer(questions, batch, outputs)  # one batch, one set of generation settings
-                progress.update(len(batch))
-                batch = []
+                flush()  # one batch, one set of generation settings
             batch.append((i, *prepared))
             if len(batch) == self.batch_size_per_process:
-                self._answer(questions, batch, outputs)
-                progress.update(len(batch))
-                batch = []
-        if batch:
-            self._answer(questions, batch, outputs)
-            progress.update(len(batch))
+                flush()
+        flush()
         progress.close()
         if self._world_size > 1:  # every rank's provenance, so rank 0's sample logs have all of it
             gathered = [None] * self._world_size
