@@ -79,7 +79,7 @@ class Run:
 def _serve() -> None:
     """``python -c 'from bench.bench_model_adapters import _serve; _serve()' LATENCY``: prints the port, serves."""
     sys.path.insert(0, str(REPO / "tests"))
-    from judge_server import JudgeServer
+    from judge_server import JudgeServer, serve_until_interrupted
 
     class Server(JudgeServer):
         def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, str], str, float]:
@@ -88,13 +88,7 @@ def _serve() -> None:
                 self.bodies.clear()  # keep no multi-megabyte bodies: each answer says what its request held
             return reply
 
-    server = Server(answer=_what_was_received, latency_s=float(sys.argv[1])).start()
-    print(server.url.rsplit(":", 1)[1].split("/")[0], flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
+    serve_until_interrupted(Server(answer=_what_was_received, latency_s=float(sys.argv[1])))
 
 
 def _what_was_received(messages: list[dict[str, Any]]) -> str:

@@ -222,7 +222,12 @@ def main() -> None:
     parser.add_argument("--keys", default="L1,L2,L3")
     parser.add_argument("--high", type=int, default=5)
     args = parser.parse_args()
-    server = JudgeServer(keys=args.keys.split(","), high=args.high, latency_s=args.latency).start()
+    serve_until_interrupted(JudgeServer(keys=args.keys.split(","), high=args.high, latency_s=args.latency))
+
+
+def serve_until_interrupted(server: JudgeServer) -> None:
+    """Start ``server``, print its port (for the process that launched this one), serve until interrupted."""
+    server.start()
     print(server.url.rsplit(":", 1)[1].split("/")[0], flush=True)
     try:
         while True:
