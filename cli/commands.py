@@ -219,6 +219,25 @@ def _tasks_dir(args: argparse.Namespace) -> int:
     return 0
 
 
+def _track(args: argparse.Namespace) -> int:
+    from finemotion_eval.tracker.batch import TrackerSetupError, track_videos
+    from finemotion_eval.tracker.pipeline import TrackerConfig
+
+    try:
+        config = TrackerConfig.parse(args.tracker)
+        if args.ray is None:
+            summary = track_videos(args.paths, args.out, config, workers=args.workers or 1)
+        else:
+            from finemotion_eval.tracker.ray_job import track_videos_ray
+
+            summary = track_videos_ray(args.paths, args.out, config, address=args.ray or None, concurrency=args.workers)
+    except (ValueError, ImportError, TrackerSetupError) as err:  # a bad --tracker spec, clashing clip names, a missing extra
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 2
+    print(summary.report())
+    return 0 if summary.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="finemotion", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -274,6 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--size", default="160x192", help="WIDTHxHEIGHT of the clips")
     synth.add_argument("--workers", type=int, help="rendering processes (default: one per CPU)")
     synth.set_defaults(run=_synth)
+
+    track = commands.add_parser(
+        "track", help="describe the motion of clips with the micro-movement tracker: one <clip>.json record per clip",
+        description="Resumable: clips whose record is already in --out are skipped, so rerun after a kill or to retry the "
+                    "failed clips. Exit status 1 when any clip failed (they are listed, and kept in --out/_failures.jsonl).")
+    track.add_argument("paths", nargs="+", help="clips, or folders of clips (.mp4 .avi .mkv .mov .webm; not recursive)")
+    track.add_argument("--out", required=True, help="folder of the records")
+    track.add_argument("--workers", type=int, help="tracking processes (default 1), or Ray actors with --ray (default one per CPU)")
+    track.add_argument("--tracker", default="", help="tracker settings, e.g. skeleton=keypoints,max_side=320 (default: mediapipe)")
+    track.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                       help="run as a Ray Data job: alone, on a local Ray instance; with ray://HEAD:10001 or auto, on that cluster "
+                            "(clips and --out on storage every node sees); after the paths, or as --ray=ADDRESS")
+    track.set_defaults(run=_track)
 
     favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)
     favor_prepare = favor.add_parser("prepare", help="turn the official release file into a folder our tasks and `datasets` read")
