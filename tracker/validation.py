@@ -4,7 +4,8 @@ Three figures (issue 11): the dominant part (largest sum of phase amplitudes) ag
 (largest of right/left/up/down) of the truth's dominant part agrees in the phases where that part moves
 (amplitude >= MOVING_BH); and the Yes/No questions of the build, re-derived from the tracker's descriptor by
 the QA generator's own fact check (``synth.qa.evaluate``), give the ground-truth answer (a fact the tracker's
-descriptor leaves unsettled counts as a miss).
+descriptor leaves unsettled counts as a miss; the table also shows how many it settles, and how many of
+those agree).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Agreement:
     directions: int = 0
     questions: Counter = field(default_factory=Counter)  # task -> asked
     answered: Counter = field(default_factory=Counter)  # task -> agreeing
+    settled: Counter = field(default_factory=Counter)  # task -> the tracker's descriptor settles the fact
     failed: dict[str, str] = field(default_factory=dict)  # clip -> why the tracker gave no descriptor
 
     def add(self, truth: ClipDescriptor, tracked: ClipDescriptor, rows: list[dict]) -> None:
@@ -60,6 +62,7 @@ class Agreement:
                 continue
             truth_value = qa.evaluate(qa.parse_question(row["question"], row["task"]), tracked)
             self.questions[row["task"]] += 1
+            self.settled[row["task"]] += truth_value is not None
             self.answered[row["task"]] += truth_value is not None and ("Yes" if truth_value else "No") == row["answer"]
 
     def fail(self, clip: str, reason: str, rows: list[dict]) -> None:
@@ -82,7 +85,11 @@ class Agreement:
                  f"main direction  {self.directions}/{self.phases} phases = {100 * f['main_direction']:.1f}%  (target >= 85%)",
                  f"Yes/No answers  {sum(self.answered.values())}/{sum(self.questions.values())} = "
                  f"{100 * f['yes_no']:.1f}%  (target >= 85%)"]
-        lines += [f"  {task:4s} {self.answered[task]}/{self.questions[task]}" for task in YES_NO_TASKS]
+        settled = sum(self.settled.values())
+        lines.append(f"  settled by the tracker's descriptor: {settled}/{sum(self.questions.values())}; of those, "
+                     f"{sum(self.answered.values())} agree ({100 * sum(self.answered.values()) / max(settled, 1):.1f}%)")
+        lines += [f"  {task:4s} {self.answered[task]}/{self.questions[task]} (settled {self.settled[task]})"
+                  for task in YES_NO_TASKS]
         if self.failed:
             lines.append(f"clips without a descriptor: {len(self.failed)} ({', '.join(sorted(self.failed))})")
         return "\n".join(lines)
