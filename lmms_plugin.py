@@ -63,6 +63,7 @@ MODELS = {
     "finemotion_blind": "finemotion_eval.model_adapters.openai_chat.BlindChat",
     "finemotion_hf": "finemotion_eval.model_adapters.hf_qwen.HFQwenVL",
     "finemotion_vllm": "finemotion_eval.model_adapters.vllm_offline.VLLMOffline",
+    "finemotion_motion": "finemotion_eval.model_adapters.motion.MotionBaseline",
 }
 
 
@@ -256,3 +257,4 @@ finemotion_openai = _entry_point("finemotion_openai")
 finemotion_blind = _entry_point("finemotion_blind")
 finemotion_hf = _entry_point("finemotion_hf")
 finemotion_vllm = _entry_point("finemotion_vllm")
+finemotion_motion = _entry_point("finemotion_motion")
