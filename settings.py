@@ -25,7 +25,8 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("FINEMOTION_CACHE", "`$XDG_CACHE_HOME/finemotion`, else `~/.cache/finemotion`", "settings",
-            "the cache root: judge replies and reports, FAVOR word lists, the default MA-Synth build"),
+            "the cache root: judge replies and reports, model answers, FAVOR word lists, the default MA-Synth build, "
+            "tracker records (`tracker/`)"),
     Setting("FINEMOTION_CONFIG", "`$XDG_CONFIG_HOME/finemotion/config.json`, else `~/.config/finemotion/config.json`",
             "locations", "the config file where `prepare` records the prepared folders"),
     Setting("FINEMOTION_MABENCH_DIR", "the folder recorded by `finemotion mabench prepare`", "locations",
