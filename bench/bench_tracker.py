@@ -47,8 +47,8 @@ def speed() -> None:
         return
     tracker = Tracker()
     tracker(clips[0])  # warm-up: imports, model load, page cache
-    stages = dict.fromkeys(("decode + downscale", "skeleton (mediapipe pose)", "person mask (selfie, 1st frame)", "point tracks (LK)",
-                            "whole tracker, 1 process"), 0.0)
+    stages = dict.fromkeys(("decode + downscale", "skeleton (mediapipe pose)", "person mask (selfie, 1st frame)",
+                            "point tracks (LK)", "whole tracker, 1 process"), 0.0)
     pose_alone, frames_total = 0.0, 0
     full_pose = MediapipePose()
     for clip in clips:

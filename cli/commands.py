@@ -300,11 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "failed clips. Exit status 1 when any clip failed (they are listed, and kept in --out/_failures.jsonl).")
     track.add_argument("paths", nargs="+", help="clips, or folders of clips (.mp4 .avi .mkv .mov .webm; not recursive)")
     track.add_argument("--out", required=True, help="folder of the records")
-    track.add_argument("--workers", type=int, help="tracking processes (default 1), or Ray actors with --ray (default one per CPU)")
-    track.add_argument("--tracker", default="", help="tracker settings, e.g. skeleton=keypoints,max_side=320 (default: mediapipe)")
+    track.add_argument("--workers", type=int,
+                       help="tracking processes (default 1), or Ray actors with --ray (default one per CPU)")
+    track.add_argument("--tracker", default="",
+                       help="tracker settings, e.g. skeleton=keypoints,max_side=320 (default: mediapipe)")
     track.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
-                       help="run as a Ray Data job: alone, on a local Ray instance; with ray://HEAD:10001 or auto, on that cluster "
-                            "(clips and --out on storage every node sees); after the paths, or as --ray=ADDRESS")
+                       help="run as a Ray Data job: alone, on a local Ray instance; with ray://HEAD:10001 or auto, on "
+                            "that cluster (clips and --out on storage every node sees); after the paths, or as --ray=ADDRESS")
     track.set_defaults(run=_track)
 
     favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)

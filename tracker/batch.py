@@ -72,7 +72,8 @@ def output_path(out_dir: str | os.PathLike[str], video: str | os.PathLike[str]) 
 
 def write_record(path: str | os.PathLike[str], record: Mapping) -> None:
     """Write ``record`` as JSON (sorted keys) to ``path`` atomically: a reader or a killed run never sees half a file."""
-    _write_atomic(Path(path), json.dumps(record, sort_keys=True, indent=1) + "\n")  # serialised first: a bad record writes nothing
+    text = json.dumps(record, sort_keys=True, indent=1) + "\n"  # serialised first: a bad record writes nothing
+    _write_atomic(Path(path), text)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -98,8 +99,9 @@ def _finished(path: Path, config: TrackerConfig) -> bool:
     backends = {k: v for k, v in (record.get("backends") or {}).items() if k != "versions"}
     if record.get("schema_version") != RECORD_VERSION or backends != asdict(config):
         # Skipping it would mix configurations in one folder; tracking over it would throw finished work away.
-        raise BatchInputError(f"{path} was made by another tracker (record version {record.get('schema_version')}, settings "
-                              f"{backends}; now {RECORD_VERSION}, {asdict(config)}): track into another folder, or delete the old records")
+        raise BatchInputError(f"{path} was made by another tracker (record version {record.get('schema_version')}, "
+                              f"settings {backends}; now {RECORD_VERSION}, {asdict(config)}): track into another folder, "
+                              "or delete the old records")
     return True
 
 

@@ -58,7 +58,8 @@ def _import_ray():
     return ray
 
 
-def track_videos_ray(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str], config: TrackerConfig | None = None,
+def track_videos_ray(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str],
+                     config: TrackerConfig | None = None,
                      address: str | None = None, num_cpus: int | None = None, concurrency: int | tuple[int, int] | None = None,
                      progress: bool = True) -> BatchSummary:
     """``tracker.batch.track_videos`` as a Ray Data job (see the module docstring for clusters).
