@@ -28,7 +28,9 @@ from finemotion_eval.tracker.points import POINT_TRACKERS, grid_seeds
 from finemotion_eval.tracker.skeleton import SKELETONS, KeypointFileSkeleton
 from finemotion_eval.video_io import SamplingProtocol, probe, read_frames
 
-#: Version of the record layout around the descriptor (the descriptor carries its own schema_version).
+#: Version of the record layout and of the tracking itself (the descriptor carries its own schema_version):
+#: bump it whenever a change makes the same clip and settings give another record, so that cached records
+#: and finished batch outputs of the old tracker are never taken for new ones.
 RECORD_VERSION = 1
 
 
@@ -71,10 +73,11 @@ class TrackerConfig:
         return cls(**values)
 
     def key(self) -> str:
-        """A short stable name of this configuration, for cache file names."""
+        """A short stable name of this configuration and tracker version, for cache folder names."""
         import hashlib
 
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+        payload = {"record_version": RECORD_VERSION, **asdict(self)}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _versions() -> dict[str, str]:
