@@ -100,6 +100,7 @@ class Tracker:
         self.skeleton = (KeypointFileSkeleton(c.truth_dir) if c.skeleton == "keypoints" else SKELETONS[c.skeleton]())
         self.mask = MASKS[c.mask]()
         self.points = POINT_TRACKERS[c.points]()
+        self.backends = {**asdict(c), "versions": _versions()}  # written into every record
 
     def frames(self, path: str | os.PathLike[str]) -> tuple[np.ndarray, float]:
         """Every frame of the clip, downscaled to ``max_side``, and its frame rate."""
@@ -143,6 +144,6 @@ class Tracker:
             "descriptor": descriptor,
             "video": {"name": Path(path).name, "sha256": file_sha256(path), "frames": int(len(frames)),
                       "fps": float(fps), "analysed_size": [int(width), int(height)]},
-            "backends": {**asdict(self.config), "versions": _versions()},
+            "backends": self.backends,
             "quality": quality,
         }
