@@ -73,6 +73,30 @@ class JudgeConfig:
         values.update(overrides)
         return cls(**values)
 
+    @classmethod
+    def from_spec(cls, spec: str) -> JudgeConfig:
+        """From a command-line spec ``base_url=URL,model=NAME[,api_key_env=VAR,concurrency=N,...]``.
+
+        Unset fields come from the environment as in :meth:`from_env`; ``api_key_env`` names the variable that
+        holds the key (the key itself never appears on a command line).
+        """
+        types = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for item in filter(None, (part.strip() for part in spec.split(","))):
+            key, sep, value = item.partition("=")
+            if not sep or (key not in types and key != "api_key_env") or key == "api_key":
+                settable = ", ".join(sorted({*types, "api_key_env"} - {"api_key"}))
+                raise ValueError(f"{item!r} in {spec!r}: expected key=value with a key among {settable}")
+            if key == "api_key_env":
+                values["api_key"] = os.environ.get(value, "")
+                continue
+            kind = {"int": int, "float": float, "int | None": int}.get(str(types[key]), str)
+            try:
+                values[key] = kind(value)
+            except ValueError:
+                raise ValueError(f"{key}={value!r} in {spec!r} is not a number ({kind.__name__})") from None
+        return cls.from_env(**values)
+
     def sampling(self) -> dict[str, Any]:
         """The sampling parameters sent with every request; they are part of the cache key."""
         return {"temperature": self.temperature, "max_tokens": self.max_tokens}

@@ -574,16 +574,14 @@ def generate_questions(source: Any, video_name: str, seed: int, index: int, *, l
     """The 12 MA-Bench questions of one clip as official answered-sample rows.
 
     ``source`` is a ClipTruth, a truth dict, a ClipDescriptor or a descriptor dict (then ``label``, the
-    fine MA-52 label, is needed for CMAR/FMAR/MARE). ``index`` numbers the clip: its qids are
+    fine MA-52 label, gives CMAR/FMAR/MARE; without one those three are left out). ``index`` numbers the clip: its qids are
     ``CMAR_SYN<index>``, ``SAD_SYN<2 index>`` and ``SAD_SYN<2 index + 1>``, and so on (``SYN``: an MA-Synth
     question id never equals an MA-Bench one). ``rewrite``, when given,
     is applied to every question stem (e.g. an LLM paraphraser); rewritten Yes/No questions can no longer
     be parsed by :func:`verify_question`. The same (source, seed, index) gives the same rows.
     """
     clip = _as_clip(source, label)
-    if clip.label is None:
-        raise ValueError("a fine label is needed: pass a ClipTruth or label=")
-    fine, coarse = clip.label, FINE_TO_COARSE[clip.label]
+    fine = clip.label
     d = clip.descriptor
     stem_fn = rewrite or (lambda s: s)
     video = f"{video_name}.mp4"
@@ -592,10 +590,11 @@ def generate_questions(source: Any, video_name: str, seed: int, index: int, *, l
     def row(task: str, n: int, question: str, answer: str) -> None:
         rows.append({"video": video, "task": task, "qid": f"{task}_{QID_PREFIX}{n:04d}", "question": question, "answer": answer})
 
-    stem, options, ans = _cmar(coarse, seed, index, _rng(seed, index, "CMAR"))
-    row("CMAR", index, _choice_question(stem_fn(stem), options), ans)
-    stem, options, ans = _fmar(fine, seed, index, _rng(seed, index, "FMAR"))
-    row("FMAR", index, _choice_question(stem_fn(stem), options), ans)
+    if fine is not None:
+        stem, options, ans = _cmar(FINE_TO_COARSE[fine], seed, index, _rng(seed, index, "CMAR"))
+        row("CMAR", index, _choice_question(stem_fn(stem), options), ans)
+        stem, options, ans = _fmar(fine, seed, index, _rng(seed, index, "FMAR"))
+        row("FMAR", index, _choice_question(stem_fn(stem), options), ans)
     for task in ("SAD", "MAD", "MAS", "PPR"):
         rng = _rng(seed, index, task)
         for k, (fact, answer) in enumerate(yes_no_facts(task, d, rng)):
@@ -603,9 +602,10 @@ def generate_questions(source: Any, video_name: str, seed: int, index: int, *, l
     rng = _rng(seed, index, "MADU")
     stems = load_templates("madu")
     row("MADU", index, stem_fn(stems[int(rng.integers(len(stems)))]), describe(d, rng))
-    rng = _rng(seed, index, "MARE")
-    stems = load_templates("mare")
-    row("MARE", index, stem_fn(stems[int(rng.integers(len(stems)))]), reason(d, fine, rng))
+    if fine is not None:
+        rng = _rng(seed, index, "MARE")
+        stems = load_templates("mare")
+        row("MARE", index, stem_fn(stems[int(rng.integers(len(stems)))]), reason(d, fine, rng))
     return rows
 
 

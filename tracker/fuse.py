@@ -72,6 +72,8 @@ def fuse_keypoints(keypoints: np.ndarray, tracks: Tracks, assignment: np.ndarray
             if ok.sum() >= MIN_TRACKS:
                 steps[t, k] = np.median(moves[t, ok], axis=0)
                 from_tracks[k] += 1
+    if not from_tracks.any():  # nothing followed: the skeleton as it is (the filter would only add rounding)
+        return keypoints.copy(), from_tracks
     path = np.concatenate([np.zeros((1, len(KEYPOINT_NAMES), 2)), np.cumsum(steps, axis=0)])
     window = max(1, int(round(BLEND_SECONDS * fps)) | 1)
     fused = smooth(keypoints, window) + path - smooth(path, window)

@@ -1,7 +1,8 @@
 """Point-track stage: where points on the person go from frame to frame.
 
 Backends (``POINT_TRACKERS``): ``lk`` (OpenCV pyramidal Lucas-Kanade on a grid inside the person mask, with a
-forward-backward check; no weights) and ``cotracker`` (CoTracker3 through torch hub: CC BY-NC 4.0 weights, so an
+forward-backward check; no weights), ``none`` (no tracks: the skeleton alone describes the motion, e.g. the
+renderer's exact keypoints) and ``cotracker`` (CoTracker3 through torch hub: CC BY-NC 4.0 weights, so an
 optional install the user chooses; weights from their hub cache or a local checkpoint).
 """
 
@@ -100,4 +101,14 @@ class CoTracker3:
         return Tracks(tracks[0].cpu().numpy().astype(np.float32), visible[0].cpu().numpy().astype(bool))
 
 
-POINT_TRACKERS: dict[str, type] = {cls.name: cls for cls in (LucasKanade, CoTracker3)}
+class NoTracks:
+    """No point tracks: every seed stays unfollowed, so fusion passes the skeleton's keypoints through unchanged."""
+
+    name = "none"
+
+    def track(self, frames: np.ndarray, seeds: np.ndarray) -> Tracks:
+        points = np.repeat(seeds[None].astype(np.float32), len(frames), axis=0)
+        return Tracks(points, np.zeros(points.shape[:2], bool))
+
+
+POINT_TRACKERS: dict[str, type] = {cls.name: cls for cls in (LucasKanade, NoTracks, CoTracker3)}
