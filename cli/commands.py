@@ -238,6 +238,62 @@ def _track(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _build(args: argparse.Namespace) -> int:
+    from finemotion_eval.generate.build import BuildSettings, build
+    from finemotion_eval.generate.labels import read_clip_info
+    from finemotion_eval.judges import JudgeConfig
+    from finemotion_eval.judges.client import check_reachable
+    from finemotion_eval.tracker.batch import TrackerSetupError
+    from finemotion_eval.tracker.pipeline import TrackerConfig
+
+    try:
+        llm = JudgeConfig.from_spec(args.llm) if args.llm else None
+        filter_llm = JudgeConfig.from_spec(args.filter_llm) if args.filter_llm else None
+        settings = BuildSettings(
+            llm=llm, filters=tuple(filter(None, args.filters.split(","))), filter_llm=filter_llm, shuffles=args.shuffles,
+            frames=args.frames, tracker=TrackerConfig.parse(args.tracker), workers=args.workers, seed=args.seed,
+            test_share=args.test_share, questions_per_task=args.questions_per_task)
+        for config, what in ((llm, "--llm"), (filter_llm, "--filter-llm")):
+            if config is not None and config.base_url:  # before hours of tracking, not after
+                check_reachable(config.base_url, config.timeout_s, f"the {what} endpoint")
+        clip_info = read_clip_info(args.labels) if args.labels else None
+        report = build(args.videos_dir, args.out, clip_info, settings)
+    except (ValueError, ImportError, TrackerSetupError) as err:
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 2
+    kept = {split: sum(tasks.values()) for split, tasks in report.final.items()}
+    print(f"built {args.out}: {kept} questions; report in {Path(args.out) / 'build_report.md'}\n"
+          f"  datasets.load_dataset('{Path(args.out) / 'test'}', 'sad', split='test')\n"
+          f"  FINEMOTION_MABENCH_DIR={Path(args.out) / 'test'} lmms-eval --tasks mabench_closed ...")
+    if not report.ok:
+        print("finemotion: some clips, requests or filter questions failed (named in the report); "
+              "run the same command again to retry only those", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _filter(args: argparse.Namespace) -> int:
+    from finemotion_eval.generate.filter_folder import REPORT_MARKDOWN, filter_prepared
+    from finemotion_eval.judges import JudgeConfig
+    from finemotion_eval.judges.client import check_reachable
+
+    try:
+        config = JudgeConfig.from_spec(args.llm)
+        if config.base_url:
+            check_reachable(config.base_url, config.timeout_s, "the --llm endpoint")
+        report = filter_prepared(args.folder, args.out, [n for n in args.filters.split(",") if n], config,
+                                 shuffles=args.shuffles, frames=args.frames, seed=args.seed)
+    except ValueError as err:
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 2
+    undecided = sum(len(run["undecided"]) for run in report["filters"].values())
+    print(f"{report['kept']} of {report['questions']} closed questions kept; filtered folder {args.out}, "
+          f"report {Path(args.out) / REPORT_MARKDOWN}")
+    if undecided:
+        print(f"finemotion: {undecided} questions could not be asked (kept, named in the report); run again to retry them",
+              file=sys.stderr)
+    return 1 if undecided else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="finemotion", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -308,6 +364,42 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run as a Ray Data job: alone, on a local Ray instance; with ray://HEAD:10001 or auto, on "
                             "that cluster (clips and --out on storage every node sees); after the paths, or as --ray=ADDRESS")
     track.set_defaults(run=_track)
+
+    build = commands.add_parser(
+        "build", help="build a benchmark from your clips: track, describe, generate, check, filter, split, write",
+        description="Resumable at every stage: run the same command again after a kill; finished clips are not tracked "
+                    "again and no answered request is sent again. Exit status 1 when any clip, request or filter question "
+                    "failed (named in OUT/build_report.md). docs/build.md has the details.")
+    build.add_argument("videos_dir", help="folder of <stem>.mp4 clips")
+    build.add_argument("--out", required=True, help="folder of the build")
+    build.add_argument("--llm", help="language model for descriptions and questions: base_url=URL,model=NAME[,api_key_env=VAR,"
+                                     "concurrency=N,max_tokens=N]; without it, templates only (offline)")
+    build.add_argument("--filters", default="", help="comma-separated: blind, single-frame")
+    build.add_argument("--filter-llm", help="model the filters ask (same form as --llm; default: --llm)")
+    build.add_argument("--shuffles", type=int, default=3, help="option orders each filter tries (default 3)")
+    build.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
+    build.add_argument("--labels", help="clip labels and subjects: JSON {stem: {label, subject}}, CSV video,label,subject, "
+                                        "or a folder of MA-Synth truth files")
+    build.add_argument("--tracker", default="", help="tracker settings as for `finemotion track` (default: mediapipe)")
+    build.add_argument("--workers", type=int, default=1, help="tracking processes (default 1)")
+    build.add_argument("--seed", type=int, default=0)
+    build.add_argument("--test-share", type=float, default=0.2, help="share of the clips in the test split (default 0.2)")
+    build.add_argument("--questions-per-task", type=int, default=2, help="Yes/No questions asked of the LLM per task and clip")
+    build.set_defaults(run=_build)
+
+    filter_ = commands.add_parser(
+        "filter", help="drop the questions of a prepared folder that a model answers blind or from single frames",
+        description="Works on any prepared folder (finemotion mabench/favor prepare, finemotion build); writes a filtered "
+                    "copy to --out, the removed questions with the model's answers, and a report. Resumable: every answer "
+                    "is cached in --out/llm_cache.sqlite.")
+    filter_.add_argument("folder", help="a prepared folder")
+    filter_.add_argument("--out", required=True, help="folder of the filtered copy")
+    filter_.add_argument("--llm", required=True, help="the model to ask: base_url=URL,model=NAME[,api_key_env=VAR,...]")
+    filter_.add_argument("--filters", default="blind", help="comma-separated, applied in order: blind, single-frame")
+    filter_.add_argument("--shuffles", type=int, default=3, help="option orders tried per question (default 3)")
+    filter_.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
+    filter_.add_argument("--seed", type=int, default=0)
+    filter_.set_defaults(run=_filter)
 
     favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)
     favor_prepare = favor.add_parser("prepare", help="turn the official release file into a folder our tasks and `datasets` read")
