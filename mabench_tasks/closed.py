@@ -36,6 +36,8 @@ def process_results(doc: dict, results: list[str]) -> dict:
     record = {
         "qid": doc["qid"],
         "task": doc["task"],
+        "video_name": doc["video_name"],
+        "video": doc["video"],
         "prediction": None if failure else parse_prediction(doc, output),
         "output": strip_reasoning(output),
         "answer": doc["answer"],

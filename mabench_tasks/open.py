@@ -29,7 +29,8 @@ def doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str
 
 def process_results(doc: dict, results: list[str]) -> dict[str, dict]:
     output = results[0] if results else ""
-    record = {"qid": doc["qid"], "task": doc["task"], "ground_truth": doc["answer"],
+    record = {"qid": doc["qid"], "task": doc["task"], "video_name": doc["video_name"], "video": doc["video"],
+              "ground_truth": doc["answer"],
               "prediction": strip_reasoning(output), "model_failure": failure_reason(output)}
     return {metric: record for metric in ("L1", "L2", "L3", "open_avg", "n_scored", "model_failures", "judge_failures",
                                           "mac2026_final")}

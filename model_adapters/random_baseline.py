@@ -13,6 +13,7 @@ from lmms_eval.api.instance import Instance
 from lmms_eval.api.model import lmms
 from tqdm import tqdm
 
+from finemotion_eval.model_adapters import provenance
 from finemotion_eval.model_adapters.random_choice import random_answer
 
 
@@ -27,6 +28,7 @@ class RandomBaseline(lmms):
             prompt, _gen_kwargs, doc_to_visual, doc_id, task, split = request.args
             doc = self.task_dict[task][split][doc_id]
             doc_to_visual(doc)  # a missing clip must fail here too
+            provenance.record(task, doc_id, {"adapter": "finemotion_random", "frames_seen": 0})
             answers.append(random_answer(task, doc, self.seed))
         return answers
 
