@@ -294,6 +294,19 @@ def _filter(args: argparse.Namespace) -> int:
     return 1 if undecided else 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from finemotion_eval.report.write import write_report
+
+    try:
+        report = write_report(args.runs, args.out, title=args.title)
+    except (ValueError, ImportError) as err:
+        print(f"finemotion: error: {err}", file=sys.stderr)
+        return 2
+    print(f"report of {len(report.runs)} runs: {Path(args.out).resolve() / 'report.html'} "
+          f"(also report.md, table_*.md/.tex/.csv, scores.csv, paired.csv, failures.csv, fig_*.png)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="finemotion", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -400,6 +413,14 @@ def build_parser() -> argparse.ArgumentParser:
     filter_.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
     filter_.add_argument("--seed", type=int, default=0)
     filter_.set_defaults(run=_filter)
+
+    report = commands.add_parser(
+        "report", help="tables beside the published models, 95%% intervals, paired tests, failures, protocol cards, "
+                       "breakdowns, figures and a self-contained report.html for lmms-eval runs")
+    report.add_argument("runs", nargs="+", help="lmms-eval --output_path folders (searched for *_results.json) or results files")
+    report.add_argument("--out", required=True, help="folder of the report")
+    report.add_argument("--title", help="the report's title (default: the runs' models)")
+    report.set_defaults(run=_report)
 
     favor = commands.add_parser("favor", help="FAVOR-Bench data").add_subparsers(dest="favor_command", required=True)
     favor_prepare = favor.add_parser("prepare", help="turn the official release file into a folder our tasks and `datasets` read")

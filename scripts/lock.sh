@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make lock`: resolve finemotion-eval[lmms,decord,dev,tracker,ray] (+ mediapipe) afresh in a temporary venv, run the tests there, and
+# `make lock`: resolve finemotion-eval[lmms,decord,dev,tracker,ray,report] (+ mediapipe) afresh in a temporary venv, run the tests there, and
 # only if they pass rewrite requirements-cpu.lock with that resolution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
