@@ -38,3 +38,30 @@ def test_paired_difference():
     assert better.difference == 50.0 and better.n == 6
     with pytest.raises(ValueError, match="same questions"):
         paired_difference(a, a[:3])
+
+
+def test_the_shipped_published_numbers_are_the_papers():
+    import csv
+
+    from conftest import SHARED, require
+
+    from finemotion_eval.report.published import published_data
+
+    reference = require(SHARED / "reference")
+
+    def number(text):
+        return None if text.strip() in ("", "-") else float(text)
+
+    with open(reference / "mabench" / "paper_main_results.csv", newline="") as handle:
+        paper = list(csv.DictReader(handle))
+    shipped = published_data("mabench")["rows"]
+    assert [r["model"] for r in shipped] == [r["model"] for r in paper]
+    for ours, theirs in zip(shipped, paper):
+        assert ours["values"] == {column: number(theirs[column]) for column in ours["values"]}
+    for key, name in (("per_task", "results_v1_march2025.tsv"), ("per_perspective", "results_v2_may2025.tsv")):
+        with open(reference / "favor" / name, newline="") as handle:
+            board = list(csv.DictReader(handle, delimiter="\t"))
+        table = published_data("favor")["tables"][key]
+        assert [(r["model"], r["input"]) for r in table["rows"]] == [(r["model"], r["input"]) for r in board]
+        for ours, theirs in zip(table["rows"], board):
+            assert ours["values"] == {column: number(theirs[column]) for column in table["columns"]}
