@@ -387,15 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, help="folder of the build")
     build.add_argument("--llm", help="language model for descriptions and questions: base_url=URL,model=NAME[,api_key_env=VAR,"
                                      "concurrency=N,max_tokens=N]; without it, templates only (offline)")
-    build.add_argument("--filters", default="", help="comma-separated: blind, single-frame")
+    _add_filter_arguments(build, default="")
     build.add_argument("--filter-llm", help="model the filters ask (same form as --llm; default: --llm)")
-    build.add_argument("--shuffles", type=int, default=3, help="option orders each filter tries (default 3)")
-    build.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
     build.add_argument("--labels", help="clip labels and subjects: JSON {stem: {label, subject}}, CSV video,label,subject, "
                                         "or a folder of MA-Synth truth files")
     build.add_argument("--tracker", default="", help="tracker settings as for `finemotion track` (default: mediapipe)")
     build.add_argument("--workers", type=int, default=1, help="tracking processes (default 1)")
-    build.add_argument("--seed", type=int, default=0)
     build.add_argument("--test-share", type=float, default=0.2, help="share of the clips in the test split (default 0.2)")
     build.add_argument("--questions-per-task", type=int, default=2, help="Yes/No questions asked of the LLM per task and clip")
     build.set_defaults(run=_build)
@@ -408,10 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     filter_.add_argument("folder", help="a prepared folder")
     filter_.add_argument("--out", required=True, help="folder of the filtered copy")
     filter_.add_argument("--llm", required=True, help="the model to ask: base_url=URL,model=NAME[,api_key_env=VAR,...]")
-    filter_.add_argument("--filters", default="blind", help="comma-separated, applied in order: blind, single-frame")
-    filter_.add_argument("--shuffles", type=int, default=3, help="option orders tried per question (default 3)")
-    filter_.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
-    filter_.add_argument("--seed", type=int, default=0)
+    _add_filter_arguments(filter_, default="blind")
     filter_.set_defaults(run=_filter)
 
     report = commands.add_parser(
@@ -442,6 +436,14 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit 0 even when some videos failed or have no prediction (they are listed either way)")
     llm_free.set_defaults(run=_favor_llm_free)
     return parser
+
+
+def _add_filter_arguments(parser: argparse.ArgumentParser, default: str) -> None:
+    """The blind and single-frame filters' settings, the same for `finemotion build` and `finemotion filter`."""
+    parser.add_argument("--filters", default=default, help="comma-separated, applied in order: blind, single-frame")
+    parser.add_argument("--shuffles", type=int, default=3, help="option orders each question is asked in (default 3)")
+    parser.add_argument("--frames", type=int, default=1, help="frames the single-frame filter shows (default 1; FAVOR used 5)")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the option orders (and the build's choices)")
 
 
 def _add_prepare_arguments(parser: argparse.ArgumentParser, videos_env: str) -> None:

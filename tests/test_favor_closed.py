@@ -99,16 +99,22 @@ def test_malformed_release_is_a_clear_error(tmp_path):
         load_release(tmp_path / "bad.json")
 
 
-@pytest.fixture(scope="module")
-def favor_prepared(tmp_path_factory):
-    root = tmp_path_factory.mktemp("favor")
-    (root / "videos").mkdir()
-    names = [f"clip{i}" for i in range(3)]
+def prepare_favor_fixture(root: Path, clips: int = 3) -> Path:
+    """``clips`` moving-block clips with the questions of :func:`release`, prepared into ``root/prepared``."""
+    (root / "videos").mkdir(parents=True)
+    names = [f"clip{i}" for i in range(clips)]
     for i, name in enumerate(names):
         write_moving_block_clip(root / "videos" / f"{name}.mp4", seed=i)
     (root / "video_perspective.json").write_text(json.dumps(release(names, with_mp4=True)))
     subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(root / "video_perspective.json"), "--videos",
                     str(root / "videos"), "--out", str(root / "prepared"), "--no-record"], check=True, capture_output=True)
+    return root / "prepared"
+
+
+@pytest.fixture(scope="module")
+def favor_prepared(tmp_path_factory):
+    root = tmp_path_factory.mktemp("favor")
+    prepare_favor_fixture(root)
     return root
 
 

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from judge_server import JudgeServer
-from mabench_fixture import write_moving_block_clip
-from test_favor_closed import release
+from test_favor_closed import prepare_favor_fixture, release
 
 from finemotion_eval.favor_tasks.dataset import FAVOR_TASKS, load_prepared
 from finemotion_eval.mabench_tasks.dataset import split_question
@@ -32,16 +31,10 @@ def scripted(messages: list[dict]) -> str:
 
 
 def test_filters_remove_exactly_what_the_model_knows_and_a_rerun_asks_nothing(tmp_path):
-    videos = tmp_path / "videos"
-    videos.mkdir()
-    for i in range(3):
-        write_moving_block_clip(videos / f"clip{i}.mp4", seed=i)
-    (tmp_path / "release.json").write_text(json.dumps(release([f"clip{i}" for i in range(3)], with_mp4=True)))
-    subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(tmp_path / "release.json"), "--videos",
-                    str(videos), "--out", str(tmp_path / "favor"), "--no-record"], check=True, capture_output=True)
+    favor = prepare_favor_fixture(tmp_path)
     out = tmp_path / "filtered"
     with JudgeServer(answer=scripted) as server:
-        command = [str(BIN / "finemotion"), "filter", str(tmp_path / "favor"), "--out", str(out), "--llm",
+        command = [str(BIN / "finemotion"), "filter", str(favor), "--out", str(out), "--llm",
                    f"base_url={server.url},model=scripted", "--filters", "blind,single-frame", "--frames", "2"]
         done = subprocess.run(command, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr

@@ -15,8 +15,7 @@ import pytest
 from browser import HeadlessChromium
 from judge_server import JudgeServer
 from lmms_results import evaluate
-from mabench_fixture import write_moving_block_clip
-from test_favor_closed import release
+from test_favor_closed import prepare_favor_fixture
 
 from finemotion_eval.report.published import published_rows
 from finemotion_eval.report.stats import bootstrap_mean, paired_difference
@@ -31,15 +30,9 @@ def runs(tmp_path_factory):
     """Three real runs: random and the motion baseline on a small MA-Synth, random on a FAVOR fixture."""
     root = tmp_path_factory.mktemp("runs")
     build_synth(root / "synth", clips=60, seed=11, splits=("test",), workers=2, progress=False)
-    videos = root / "favor_videos"
-    videos.mkdir()
-    for i in range(4):
-        write_moving_block_clip(videos / f"clip{i}.mp4", seed=i)
-    (root / "release.json").write_text(json.dumps(release([f"clip{i}" for i in range(4)], with_mp4=True)))
-    subprocess.run([str(BIN / "finemotion"), "favor", "prepare", "--release", str(root / "release.json"), "--videos",
-                    str(videos), "--out", str(root / "favor"), "--no-record"], check=True, capture_output=True)
+    favor = prepare_favor_fixture(root / "favor_fixture", clips=4)
     with JudgeServer() as judge:
-        env = {**os.environ, "FINEMOTION_MABENCH_SYNTH_DIR": str(root / "synth"), "FINEMOTION_FAVOR_DIR": str(root / "favor"),
+        env = {**os.environ, "FINEMOTION_MABENCH_SYNTH_DIR": str(root / "synth"), "FINEMOTION_FAVOR_DIR": str(favor),
                "FINEMOTION_CACHE": str(root / "cache"), "FINEMOTION_JUDGE_REPORTS": str(root / "judge_reports"),
                "FINEMOTION_JUDGE_BASE_URL": judge.url, "FINEMOTION_JUDGE_MODEL": "loopback-judge", "FINEMOTION_JUDGE_API_KEY": "x"}
         for name, model, args, tasks in (("random", "finemotion_random", "seed=0", "mabench_synth"),
