@@ -1,9 +1,9 @@
 """``report.html``: one self-contained file (figures, data, styles and script inlined) with a sample browser.
 
 Each sample shows the question as shown, the raw and parsed answer, the correct one, the judge's scores and
-reply, and thumbnails of the frames the model saw: the frames its provenance names (our adapters record them),
-a few uniform frames when the model looked at the whole clip or did not record what it saw (said so), none when
-it saw none. Thumbnails are decoded once per clip and protocol.
+reply, and thumbnails of the frames the model saw (``runs.what_was_seen``): the frames its provenance names (our
+adapters record them), a few uniform frames when the model looked at the whole clip or did not record what it
+saw (said so), none when it saw none. Thumbnails are decoded once per clip and protocol.
 """
 
 from __future__ import annotations
@@ -16,28 +16,15 @@ from collections.abc import Iterable
 from importlib.resources import files
 from typing import Any
 
-from finemotion_eval.report.runs import Run, Sample
+from finemotion_eval.report.runs import UNRECORDED_FRAMES, Run, what_was_seen
 from finemotion_eval.report.tables import Table, cell_text
 
 THUMB_HEIGHT = 72
 MAX_THUMBS = 8
-UNRECORDED_FRAMES = "uniform:4"
 
 
 def _asset(name: str) -> str:
     return files("finemotion_eval.report").joinpath("assets", name).read_text(encoding="utf-8")
-
-
-def _what_was_seen(sample: Sample) -> tuple[str | None, str]:
-    """(sampling protocol to show, caption): the frames the model saw, as far as the run recorded them."""
-    p = sample.provenance or {}
-    if p.get("frames_seen") == 0 or p.get("mode") == "text_only":
-        return None, "the model saw no frames"
-    if "indices" in p:
-        return str(p["protocol"]), f"the {len(p['indices'])} frames the model saw ({p['protocol']})"
-    if "tracker" in p:
-        return UNRECORDED_FRAMES, "the model analysed every frame; 4 uniform frames shown"
-    return UNRECORDED_FRAMES, "frames seen not recorded; 4 uniform frames of the clip shown"
 
 
 def _thumbnails(video: str, protocol: str) -> list[str]:
@@ -65,7 +52,8 @@ def sample_records(runs: list[Run]) -> tuple[list[dict[str, Any]], dict[str, lis
     for run in runs:
         for samples in run.samples.values():
             for s in samples:
-                protocol, seen = _what_was_seen(s)
+                protocol, seen = what_was_seen(s.provenance)
+                seen = f"the model saw {seen}" + ("; 4 uniform frames of the clip shown" if protocol == UNRECORDED_FRAMES else "")
                 key = f"{s.video}|{protocol}" if protocol and s.video else ""
                 if key and key not in thumbs:
                     try:

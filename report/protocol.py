@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from finemotion_eval.report.runs import Run
+from finemotion_eval.report.runs import Run, what_was_seen
 from finemotion_eval.report.tables import Table
 
 #: The paper's prompt, where known: MA-Bench's starter kit sends the question alone; FAVOR's official prompt.
@@ -38,24 +38,8 @@ def prompt_files(run: Run, lmms_task: str) -> dict[str, str]:
 
 
 def frames_seen(run: Run, lmms_task: str) -> str:
-    """What the model was shown, from the samples' provenance: a protocol and frame count, or how it looked."""
-    kinds: Counter = Counter()
-    for sample in run.samples[lmms_task]:
-        p = sample.provenance
-        if p is None:
-            kinds["not recorded (not one of our adapters)"] += 1
-        elif "indices" in p:
-            kinds[f"{p.get('protocol')}: {len(p['indices'])} frames"] += 1
-        elif p.get("frames_seen") == 0:
-            kinds["no frames (does not look at the clip)"] += 1
-        elif "tracker" in p:
-            kinds[f"every frame, through the tracker ({p['tracker']})"] += 1
-        elif p.get("mode") == "text_only":
-            kinds["no frames (text only)"] += 1
-        elif p.get("mode") == "video_url":
-            kinds["the whole clip, decoded by the server"] += 1
-        else:
-            kinds["recorded without frame indices"] += 1
+    """What the model was shown in a task, from the samples' provenance (with counts when it varies)."""
+    kinds = Counter(what_was_seen(sample.provenance)[1] for sample in run.samples[lmms_task])
     return "; ".join(f"{kind} ({n})" if len(kinds) > 1 else kind for kind, n in kinds.most_common())
 
 

@@ -82,6 +82,24 @@ class Run:
         return [t for t in self.samples if benchmark_of(t) == benchmark]
 
 
+#: Frames drawn for a clip whose model looked at all of it, or did not record what it saw.
+UNRECORDED_FRAMES = "uniform:4"
+
+
+def what_was_seen(provenance: dict[str, Any] | None) -> tuple[str | None, str]:
+    """(the sampling protocol of the frames to show, what the model saw in words), from a sample's provenance."""
+    p = provenance or {}
+    if p.get("frames_seen") == 0 or p.get("mode") == "text_only":
+        return None, "no frames"
+    if "indices" in p:
+        return str(p["protocol"]), f"{len(p['indices'])} frames ({p['protocol']})"
+    if "tracker" in p:
+        return UNRECORDED_FRAMES, f"every frame, through the tracker ({p['tracker']})"
+    if p.get("mode") == "video_url":
+        return UNRECORDED_FRAMES, "the whole clip, decoded by the server"
+    return UNRECORDED_FRAMES, "not recorded" + ("" if p else " (not one of our adapters)")
+
+
 def _record_of(line: dict[str, Any]) -> dict[str, Any]:
     """Our per-question record: every metric of a sample carries the same dict with a ``qid``."""
     for value in line.values():
