@@ -121,10 +121,6 @@ def _messages(stage: str, **slots: str) -> list[dict[str, str]]:
     return [{"role": "user", "content": read_prompt(f"generate/{stage}.txt").format(**slots)}]
 
 
-def _label_words(label: str | None) -> str:
-    return label if label else "not given"
-
-
 async def write_texts(
     clips: Mapping[str, ClipDescriptor],
     labels: Mapping[str, str | None],
@@ -159,7 +155,7 @@ async def write_texts(
 
     ready = await stage("summary", names, [_messages("summary", facts=sheets[n]) for n in names])
     ready = await stage("description", ready, [
-        _messages("description", facts=sheets[n], summary=texts[n].summary, label=_label_words(labels.get(n)))
+        _messages("description", facts=sheets[n], summary=texts[n].summary, label=labels.get(n) or "not given")
         for n in ready])
     await stage("questions", ready, [
         _messages("questions", facts=sheets[n], description=texts[n].description, per_task=str(per_task)) for n in ready])

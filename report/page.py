@@ -83,7 +83,7 @@ def _table_html(table: Table) -> str:
         cells = []
         for column in table.columns:
             cell = row.cells.get(column)
-            text = cell_text(cell, column, with_interval=False)
+            text = cell_text(cell, with_interval=False)
             if cell is not None and cell.interval is not None:
                 text += f' <span class="ci">[{cell.interval.low:.1f}, {cell.interval.high:.1f}]</span>'
             cells.append(f"<td>{text}</td>")

@@ -148,16 +148,16 @@ def build_table(runs: list[Run], benchmark: str) -> Table:
 
 # ----------------------------------------------------------------------------- rendering
 
-def _number(value: float | None, column: str) -> str:
+def _number(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:.2f}"
 
 
-def cell_text(cell: Cell | None, column: str, with_interval: bool = True) -> str:
+def cell_text(cell: Cell | None, with_interval: bool = True) -> str:
     if cell is None:
         return "–"
-    text = _number(cell.value, column)
+    text = _number(cell.value)
     if with_interval and cell.interval is not None:
         text += f" [{cell.interval.low:.1f}, {cell.interval.high:.1f}]"
     return text
@@ -172,7 +172,7 @@ def to_markdown(table: Table) -> str:
     lines = [f"| model | {' | '.join(table.columns)} |", "|---" * (len(table.columns) + 1) + "|"]
     for row in table.rows:
         name = f"**{row.label}** (ours){_marks(row, table)}" if row.ours else row.label
-        lines.append(f"| {name} | " + " | ".join(cell_text(row.cells.get(c), c) for c in table.columns) + " |")
+        lines.append(f"| {name} | " + " | ".join(cell_text(row.cells.get(c)) for c in table.columns) + " |")
     lines.append("")
     lines += [f"{i}. {text}" for i, text in enumerate(table.footnotes.values(), start=1)]
     return "\n".join(lines) + "\n"
@@ -198,7 +198,7 @@ def to_latex(table: Table) -> str:
         cells = []
         for column in table.columns:
             cell = row.cells.get(column)
-            text = _number(cell.value if cell else None, column).replace("–", "--")
+            text = _number(cell.value if cell else None).replace("–", "--")
             if cell is not None and cell.interval is not None:
                 text += rf"\,{{\tiny[{cell.interval.low:.1f}, {cell.interval.high:.1f}]}}"
             cells.append(text)
